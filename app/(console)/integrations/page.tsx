@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { IntegratedApps } from "@/components/integrations/integrated-apps";
+
+export const metadata: Metadata = { title: "Integrations · SASE Management Console" };
+
+export default function IntegrationsPage() {
+  return (
+    <>
+      <h1 className="mb-4 text-xl font-semibold">Integrations</h1>
+      <IntegratedApps />
+    </>
+  );
+}

@@ -1,0 +1,215 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Dialog } from "radix-ui";
+import { useState } from "react";
+import { useForm, type FieldPath, type Resolver } from "react-hook-form";
+import { Button } from "@/components/ui/button";
+import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
+import { useSaveIntegration } from "@/components/integrations/use-save-integration";
+import { ApiError } from "@/lib/api-client";
+import {
+  integrationFormSchema,
+  type TIntegration,
+  type TIntegrationFormValues,
+} from "@/lib/integrations/schema";
+
+const EMPTY: TIntegrationFormValues = {
+  app: "splunk",
+  auth: "api_key",
+  name: "",
+  description: "",
+  ingestionUrl: "",
+  apiKey: "",
+  index: "",
+  events: true,
+  flows: false,
+  eventFilter: [],
+  errorEvents: true,
+};
+
+function valuesOf(integration: TIntegration): TIntegrationFormValues {
+  return {
+    app: "splunk",
+    auth: "api_key",
+    name: integration.name,
+    description: integration.description,
+    ingestionUrl: integration.ingestionUrl,
+    apiKey: "",
+    index: integration.index ?? "",
+    events: integration.events,
+    flows: integration.flows,
+    eventFilter: integration.eventFilter,
+    errorEvents: integration.errorEvents,
+  };
+}
+
+const FORM_FIELDS = new Set(Object.keys(EMPTY));
+
+/** The New Integration side panel; Edit reuses it with the API Key left empty. */
+export function IntegrationPanel({
+  integration,
+  onClose,
+}: {
+  integration: TIntegration | null;
+  onClose: () => void;
+}) {
+  const mode = integration ? "edit" : "create";
+  const [hasChosenApp, setHasChosenApp] = useState(mode === "edit");
+  const save = useSaveIntegration(integration?.id ?? null);
+  const {
+    register,
+    control,
+    handleSubmit,
+    setError,
+    formState: { errors, isSubmitting },
+  } = useForm<TIntegrationFormValues>({
+    // The panel validates with the very schema the API uses.
+    resolver: zodResolver(integrationFormSchema(mode)) as unknown as Resolver<TIntegrationFormValues>,
+    defaultValues: integration ? valuesOf(integration) : EMPTY,
+    mode: "onSubmit",
+    reValidateMode: "onChange",
+  });
+
+  const onSubmit = handleSubmit(async (values) => {
+    try {
+      await save.mutateAsync(values);
+      onClose();
+    } catch (error) {
+      if (error instanceof ApiError && error.invalidParams.length > 0) {
+        let placed = false;
+        for (const param of error.invalidParams) {
+          const top = param.name.split(".")[0] ?? "";
+          if (FORM_FIELDS.has(top)) {
+            setError(param.name as FieldPath<TIntegrationFormValues>, { message: param.reason });
+            placed = true;
+          }
+        }
+        if (!placed) setError("root", { message: error.message });
+      } else {
+        setError("root", { message: error instanceof Error ? error.message : "Saving failed." });
+      }
+    }
+  });
+
+  const title = mode === "edit" ? "Edit Integration" : "New Integration";
+  const err = (name: keyof TIntegrationFormValues) => errors[name]?.message as string | undefined;
+
+  return (
+    <Dialog.Root open onOpenChange={(open) => (open ? undefined : onClose())}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 bg-slate-900/30" />
+        <Dialog.Content className="fixed inset-y-0 right-0 flex w-[36rem] max-w-full flex-col bg-white shadow-2xl focus:outline-none">
+          <div className="flex items-center justify-between border-b border-slate-200 px-5 py-3">
+            <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
+            <Dialog.Close asChild>
+              <Button variant="secondary" aria-label="Close panel">
+                Close
+              </Button>
+            </Dialog.Close>
+          </div>
+          <Dialog.Description className="sr-only">
+            {mode === "edit" ? "Change the Splunk connector." : "Create a Splunk connector for the account's data."}
+          </Dialog.Description>
+          {!hasChosenApp ? (
+            <div className="p-5">
+              <h3 className="mb-3 text-sm font-medium">Choose an app</h3>
+              <button
+                type="button"
+                onClick={() => setHasChosenApp(true)}
+                className="flex w-full flex-col items-start rounded border border-slate-300 p-4 text-left hover:border-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
+              >
+                <span className="font-semibold">Splunk</span>
+                <span className="text-sm text-slate-600">
+                  Send events and flows to Splunk through the HTTP Event Collector (HEC)
+                </span>
+              </button>
+            </div>
+          ) : (
+            <form noValidate onSubmit={onSubmit} className="flex min-h-0 flex-1 flex-col">
+              <div className="flex-1 overflow-y-auto p-5">
+                <p className="mb-4 text-sm text-slate-700">
+                  App: <span className="font-medium">Splunk</span>
+                </p>
+                <Field id="auth" label="Auth" error={err("auth")}>
+                  <select id="auth" className={inputClass} {...register("auth")} {...describedBy("auth", false, err("auth"))}>
+                    <option value="api_key">API Key</option>
+                  </select>
+                </Field>
+                <Field id="name" label="Connector Name" error={err("name")}>
+                  <input id="name" className={inputClass} autoComplete="off" {...register("name")} {...describedBy("name", false, err("name"))} />
+                </Field>
+                <Field id="description" label="Description" optional error={err("description")}>
+                  <input id="description" className={inputClass} autoComplete="off" {...register("description")} {...describedBy("description", false, err("description"))} />
+                </Field>
+                <Field
+                  id="ingestionUrl"
+                  label="Ingestion URL"
+                  hint="The HEC endpoint, e.g. https://http-inputs-acme.splunkcloud.com. Port optional (443 by default)."
+                  error={err("ingestionUrl")}
+                >
+                  <input id="ingestionUrl" type="url" inputMode="url" className={inputClass} autoComplete="off" {...register("ingestionUrl")} {...describedBy("ingestionUrl", true, err("ingestionUrl"))} />
+                </Field>
+                <Field
+                  id="apiKey"
+                  label="API Key"
+                  hint={
+                    mode === "edit"
+                      ? `The HEC token. Leave empty to keep the stored key${integration?.apiKeyHint ? ` (ending ${integration.apiKeyHint})` : ""}.`
+                      : "The HEC token. It is stored encrypted and never shown again."
+                  }
+                  error={err("apiKey")}
+                >
+                  <input id="apiKey" type="password" className={inputClass} autoComplete="new-password" {...register("apiKey")} {...describedBy("apiKey", true, err("apiKey"))} />
+                </Field>
+                <Field id="index" label="Index" optional hint="Leave blank to use the token's default index." error={err("index")}>
+                  <input id="index" className={inputClass} autoComplete="off" {...register("index")} {...describedBy("index", true, err("index"))} />
+                </Field>
+                <fieldset className="mb-4" aria-describedby={err("events") ? "data-sources-error" : undefined}>
+                  <legend className="mb-1 text-sm font-medium text-slate-800">Data Sources</legend>
+                  <div className="flex gap-6">
+                    <label className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" className="h-4 w-4" {...register("events")} /> Events
+                    </label>
+                    <label className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" className="h-4 w-4" {...register("flows")} /> Flows
+                    </label>
+                  </div>
+                  {err("events") || err("flows") ? (
+                    <p id="data-sources-error" role="alert" className="mt-1 text-xs font-medium text-red-700">
+                      {err("events") ?? err("flows")}
+                    </p>
+                  ) : null}
+                </fieldset>
+                <EventFilterEditor control={control} errors={errors.eventFilter} />
+                <label className="mb-2 flex items-center gap-2 text-sm">
+                  <input type="checkbox" className="h-4 w-4" {...register("errorEvents")} /> Create an event if errors
+                  occur with the integration
+                </label>
+                {err("errorEvents") ? (
+                  <p role="alert" className="text-xs font-medium text-red-700">
+                    {err("errorEvents")}
+                  </p>
+                ) : null}
+                {errors.root?.message ? (
+                  <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-800">
+                    {errors.root.message}
+                  </p>
+                ) : null}
+              </div>
+              <div className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3">
+                <Button variant="secondary" onClick={onClose}>
+                  Cancel
+                </Button>
+                <Button type="submit" disabled={isSubmitting}>
+                  {isSubmitting ? "Saving…" : "Save"}
+                </Button>
+              </div>
+            </form>
+          )}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Each process (web, worker, start-up script)
+ * parses what it needs once and fails with a message that names the variable.
+ */
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const ZPort = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be between 1 and 65535")
+  .max(65535, "must be between 1 and 65535");
+
+const ZPostgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL");
+
+const ZRedisUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL");
+
+const ZLogLevel = z.enum(["debug", "info", "warn", "error"], {
+  error: "must be one of debug, info, warn, error",
+});
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const ZStartEnv = z.object({
+  DATA_DIR: z.string().trim().min(1).default("data"),
+  PORT: ZPort.default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.preprocess(emptyToUndefined, ZPostgresUrl.optional()),
+  REDIS_URL: z.preprocess(emptyToUndefined, ZRedisUrl.optional()),
+  REDIS_SERVER_BIN: z.preprocess(emptyToUndefined, z.string().optional()),
+  ENCRYPTION_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  ENCRYPTION_KEY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+});
+
+const ZServerEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  DATABASE_URL: ZPostgresUrl,
+  REDIS_URL: ZRedisUrl,
+  ENCRYPTION_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  ENCRYPTION_KEY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  LOG_LEVEL: ZLogLevel.default("info"),
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+});
+
+export type TStartEnv = z.infer<typeof ZStartEnv>;
+export type TServerEnv = z.infer<typeof ZServerEnv> & { encryptionKey: Buffer };
+
+function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.output<T> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    const reason =
+      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    return `  ${name} ${reason}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/**
+ * ENCRYPTION_KEY: 32 bytes as base64 or hex. ENCRYPTION_KEY_FILE: a file holding the same.
+ */
+export function parseEncryptionKey(raw: string, variable: string): Buffer {
+  const text = raw.trim();
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, "hex");
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) key = Buffer.from(text, "base64");
+  if (!key || key.length !== 32) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${variable} must hold a 32-byte key as base64 or 64 hex characters (for example: openssl rand -base64 32)`,
+    );
+  }
+  return key;
+}
+
+function loadEncryptionKey(env: { ENCRYPTION_KEY?: string; ENCRYPTION_KEY_FILE?: string }): Buffer {
+  if (env.ENCRYPTION_KEY) return parseEncryptionKey(env.ENCRYPTION_KEY, "ENCRYPTION_KEY");
+  if (env.ENCRYPTION_KEY_FILE) {
+    let text: string;
+    try {
+      text = readFileSync(env.ENCRYPTION_KEY_FILE, "utf8");
+    } catch {
+      throw new ConfigError(
+        `Invalid configuration:\n  ENCRYPTION_KEY_FILE names a file that cannot be read: ${env.ENCRYPTION_KEY_FILE}`,
+      );
+    }
+    return parseEncryptionKey(text, "ENCRYPTION_KEY_FILE");
+  }
+  throw new ConfigError(
+    "Invalid configuration:\n  ENCRYPTION_KEY is required (or ENCRYPTION_KEY_FILE): 32 bytes as base64, for example from `openssl rand -base64 32`",
+  );
+}
+
+/** Configuration of the start-up script (`npm start`), where most things are optional. */
+export function readStartEnv(source: NodeJS.ProcessEnv = process.env): TStartEnv {
+  return parseEnv(ZStartEnv, source);
+}
+
+let cached: TServerEnv | undefined;
+
+/** Configuration of the web app and the workers; parsed on first use, then cached. */
+export function serverEnv(): TServerEnv {
+  if (cached) return cached;
+  const parsed = parseEnv(ZServerEnv, process.env);
+  cached = { ...parsed, encryptionKey: loadEncryptionKey(parsed) };
+  return cached;
+}
+
+/** Raw environment for child processes the start-up script spawns. */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import {
+  integrationFormSchema,
+  ZCreateIntegrationInput,
+  ZUpdateIntegrationInput,
+} from "@/lib/integrations/schema";
+import { toInvalidParams } from "@/lib/validation";
+
+const valid = {
+  app: "splunk",
+  auth: "api_key",
+  name: "SOC Splunk",
+  description: "",
+  ingestionUrl: "https://http-inputs-acme.splunkcloud.com",
+  apiKey: "8a5b2f04-1c3d-4e5f-9a0b-1c2d3e4f5a6b",
+  index: null,
+  events: true,
+  flows: false,
+  eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
+  errorEvents: true,
+};
+
+function errorsOf(input: unknown) {
+  const result = ZCreateIntegrationInput.safeParse(input);
+  if (result.success) return [];
+  return toInvalidParams(result.error);
+}
+
+describe("ZCreateIntegrationInput", () => {
+  it("accepts the documented body and normalises it", () => {
+    const data = ZCreateIntegrationInput.parse(valid);
+    expect(data.ingestionUrl).toBe("https://http-inputs-acme.splunkcloud.com:443");
+    expect(data.index).toBeNull();
+  });
+
+  it("fills defaults: Events alone, no filter, error events on, token default index", () => {
+    const data = ZCreateIntegrationInput.parse({ name: "x", ingestionUrl: "https://s.example.com", apiKey: "k" });
+    expect(data).toMatchObject({
+      app: "splunk",
+      auth: "api_key",
+      description: "",
+      index: null,
+      events: true,
+      flows: false,
+      eventFilter: [],
+      errorEvents: true,
+    });
+  });
+
+  it("trims strings and treats a blank index as the token default", () => {
+    const data = ZCreateIntegrationInput.parse({ ...valid, name: "  SOC  ", index: "   " });
+    expect(data.name).toBe("SOC");
+    expect(data.index).toBeNull();
+  });
+
+  it.each([
+    [{ name: "" }, "name", /Connector Name is required/],
+    [{ name: "   " }, "name", /Connector Name is required/],
+    [{ name: "x".repeat(101) }, "name", /at most 100/],
+    [{ name: "a\u0000b" }, "name", /control characters/],
+    [{ name: 42 }, "name", /Connector Name must be text/],
+    [{ description: "d".repeat(501) }, "description", /at most 500/],
+    [{ ingestionUrl: "http://s.example.com" }, "ingestionUrl", /https/],
+    [{ apiKey: "" }, "apiKey", /API Key is required/],
+    [{ apiKey: "has space" }, "apiKey", /without spaces/],
+    [{ index: "Main" }, "index", /lowercase/],
+    [{ index: "_internal" }, "index", /starting with a letter or digit/],
+    [{ index: 5 }, "index", /Index must be text or null/],
+    [{ events: "yes" }, "events", /Events must be true or false/],
+    [{ events: false, flows: false }, "events", /at least one data source/],
+    [{ app: "datadog" }, "app", /splunk/],
+    [{ auth: "oauth" }, "auth", /api_key/],
+    [{ eventFilter: "Security" }, "eventFilter", /list of conditions/],
+    [{ eventFilter: [{ field: "src_ip", operator: "is", values: ["x"] }] }, "eventFilter.0.field", /event_type or event_sub_type/],
+    [{ eventFilter: [{ field: "event_type", operator: "like", values: ["x"] }] }, "eventFilter.0.operator", /is, is_not, in or not_in/],
+    [{ eventFilter: [{ field: "event_type", operator: "in", values: [] }] }, "eventFilter.0.values", /at least one value/],
+    [{ eventFilter: [{ field: "event_type", operator: "is", values: ["Security", "System"] }] }, "eventFilter.0.values", /exactly one value/],
+    [{ eventFilter: [{ field: "event_type", operator: "in", values: ["Nope"] }] }, "eventFilter.0.values.0", /not an event type/],
+    [{ eventFilter: [{ field: "event_sub_type", operator: "in", values: [" "] }] }, "eventFilter.0.values.0", /must not be blank/],
+  ])("refuses %j on %s", (patch, name, pattern) => {
+    const errors = errorsOf({ ...valid, ...patch });
+    const match = errors.find((e) => e.name === name);
+    expect(match, JSON.stringify(errors)).toBeDefined();
+    expect(match!.reason).toMatch(pattern);
+  });
+
+  it("names unknown fields", () => {
+    const errors = errorsOf({ ...valid, token: "x", __proto__: { polluted: true } });
+    expect(errors).toContainEqual({ name: "token", reason: "token is not a known field" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("reports a missing required field as required", () => {
+    const rest: Partial<typeof valid> = { ...valid };
+    delete rest.name;
+    expect(errorsOf(rest)).toContainEqual({ name: "name", reason: "Connector Name is required" });
+  });
+
+  it("accepts event sub-types freely and drops repeated values", () => {
+    const data = ZCreateIntegrationInput.parse({
+      ...valid,
+      eventFilter: [{ field: "event_sub_type", operator: "not_in", values: ["IPS", "IPS", "Internet Firewall"] }],
+    });
+    expect(data.eventFilter[0]!.values).toEqual(["IPS", "Internet Firewall"]);
+  });
+});
+
+describe("ZUpdateIntegrationInput", () => {
+  it("takes any subset and leaves the rest out", () => {
+    expect(ZUpdateIntegrationInput.parse({ description: "new" })).toEqual({ description: "new" });
+  });
+
+  it("applies the same field rules", () => {
+    expect(ZUpdateIntegrationInput.safeParse({ ingestionUrl: "http://x.example.com" }).success).toBe(false);
+    expect(ZUpdateIntegrationInput.safeParse({ secret: 1 }).success).toBe(false);
+  });
+});
+
+describe("integrationFormSchema", () => {
+  it("in edit mode, an empty API Key means keep the stored one", () => {
+    const data = integrationFormSchema("edit").parse({ ...valid, apiKey: "" });
+    expect(data.apiKey).toBeUndefined();
+  });
+
+  it("in create mode, the API Key is required with the API's wording", () => {
+    const result = integrationFormSchema("create").safeParse({ ...valid, apiKey: "" });
+    expect(result.success).toBe(false);
+    expect(result.error && toInvalidParams(result.error)).toContainEqual({ name: "apiKey", reason: "API Key is required" });
+  });
+});

@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { normaliseIngestionUrl } from "@/lib/integrations/ingestion-url";
+
+/**
+ * The rules of an integration, shared by the REST API and the New Integration panel,
+ * so that a field error reads the same in both. Reasons name the field as the panel
+ * labels it.
+ */
+
+export const EVENT_TYPES = [
+  "Security",
+  "Connectivity",
+  "System",
+  "Routing",
+  "Sockets Management",
+  "Detection and Response",
+] as const;
+
+export const FILTER_FIELDS = ["event_type", "event_sub_type"] as const;
+export const FILTER_OPERATORS = ["is", "is_not", "in", "not_in"] as const;
+export const MAX_FILTER_CONDITIONS = 20;
+export const MAX_FILTER_VALUES = 100;
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const INDEX_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+const typeError = (label: string, kind: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined || issue.input === null ? `${label} is required` : `${label} must be ${kind}`;
+
+const text = (label: string) => z.string({ error: typeError(label, "text") }).trim();
+const flag = (label: string) => z.boolean({ error: typeError(label, "true or false") });
+
+export const ZApp = z.literal("splunk", { error: 'App must be "splunk" (the only app available)' });
+export const ZAuth = z.literal("api_key", { error: 'Auth must be "api_key" (API Key, the only choice)' });
+
+export const ZName = text("Connector Name")
+  .min(1, "Connector Name is required")
+  .max(100, "Connector Name must be at most 100 characters")
+  .refine((v) => !CONTROL_CHARS.test(v), "Connector Name must not contain control characters");
+
+export const ZDescription = text("Description")
+  .max(500, "Description must be at most 500 characters")
+  .refine((v) => !CONTROL_CHARS.test(v), "Description must not contain control characters");
+
+export const ZIngestionUrl = text("Ingestion URL")
+  .max(2048, "Ingestion URL must be at most 2048 characters")
+  .transform((value, ctx) => {
+    const result = normaliseIngestionUrl(value);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: "custom", message: result.reason });
+    return z.NEVER;
+  });
+
+export const ZApiKey = text("API Key")
+  .min(1, "API Key is required")
+  .max(512, "API Key must be at most 512 characters")
+  .refine((v) => /^[\x21-\x7e]*$/.test(v), "API Key must contain only printable characters without spaces");
+
+/** Blank means the token's default index, stored as null. */
+export const ZIndex = z
+  .union([text("Index"), z.null()], { error: "Index must be text or null" })
+  .transform((v) => (v === null || v === "" ? null : v))
+  .refine((v) => v === null || v.length <= 80, "Index must be at most 80 characters")
+  .refine(
+    (v) => v === null || INDEX_NAME.test(v),
+    "Index must be a Splunk index name: lowercase letters, digits, _ and -, starting with a letter or digit",
+  );
+
+export const ZFilterCondition = z
+  .strictObject(
+    {
+      field: z.enum(FILTER_FIELDS, { error: "Filter field must be event_type or event_sub_type" }),
+      operator: z.enum(FILTER_OPERATORS, { error: "Filter operator must be is, is_not, in or not_in" }),
+      values: z
+        .array(
+          text("Filter value")
+            .min(1, "Filter value must not be blank")
+            .max(128, "Filter value must be at most 128 characters")
+            .refine((v) => !CONTROL_CHARS.test(v), "Filter value must not contain control characters"),
+          { error: "Filter values must be a list of text values" },
+        )
+        .min(1, "Filter needs at least one value")
+        .max(MAX_FILTER_VALUES, `Filter takes at most ${MAX_FILTER_VALUES} values`),
+    },
+    { error: "Filter condition must be an object with field, operator and values" },
+  )
+  .superRefine((condition, ctx) => {
+    const single = condition.operator === "is" || condition.operator === "is_not";
+    if (single && condition.values.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["values"],
+        message: `Filter operator "${condition.operator}" takes exactly one value; use "in" or "not_in" for several`,
+      });
+    }
+    if (condition.field === "event_type") {
+      condition.values.forEach((value, i) => {
+        if (!(EVENT_TYPES as readonly string[]).includes(value)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["values", i],
+            message: `"${value}" is not an event type; use one of: ${EVENT_TYPES.join(", ")}`,
+          });
+        }
+      });
+    }
+  })
+  .transform((condition) => ({ ...condition, values: [...new Set(condition.values)] }));
+
+export const ZEventFilter = z
+  .array(ZFilterCondition, { error: "Event filter must be a list of conditions" })
+  .max(MAX_FILTER_CONDITIONS, `Event filter takes at most ${MAX_FILTER_CONDITIONS} conditions`);
+
+const fields = {
+  app: ZApp,
+  auth: ZAuth,
+  name: ZName,
+  description: ZDescription,
+  ingestionUrl: ZIngestionUrl,
+  apiKey: ZApiKey,
+  index: ZIndex,
+  events: flag("Events"),
+  flows: flag("Flows"),
+  eventFilter: ZEventFilter,
+  errorEvents: flag("Create an event if errors occur with the integration"),
+};
+
+const NEEDS_SOURCE = "Choose at least one data source: Events or Flows";
+
+function requireDataSource(value: { events?: boolean; flows?: boolean }, ctx: z.RefinementCtx): void {
+  if (value.events === false && value.flows === false) {
+    ctx.addIssue({ code: "custom", path: ["events"], message: NEEDS_SOURCE });
+  }
+}
+
+export const ZCreateIntegrationInput = z
+  .strictObject({
+    ...fields,
+    app: fields.app.default("splunk"),
+    auth: fields.auth.default("api_key"),
+    description: fields.description.default(""),
+    index: fields.index.default(null),
+    events: fields.events.default(true),
+    flows: fields.flows.default(false),
+    eventFilter: fields.eventFilter.default([]),
+    errorEvents: fields.errorEvents.default(true),
+  })
+  .superRefine(requireDataSource);
+
+/** PATCH takes any subset; apiKey omitted keeps the stored token. */
+export const ZUpdateIntegrationInput = z.strictObject({
+  app: fields.app.optional(),
+  auth: fields.auth.optional(),
+  name: fields.name.optional(),
+  description: fields.description.optional(),
+  ingestionUrl: fields.ingestionUrl.optional(),
+  apiKey: fields.apiKey.optional(),
+  index: fields.index.optional(),
+  events: fields.events.optional(),
+  flows: fields.flows.optional(),
+  eventFilter: fields.eventFilter.optional(),
+  errorEvents: fields.errorEvents.optional(),
+});
+
+/** The panel's form: the create rules, but when editing an empty API Key means "keep". */
+export function integrationFormSchema(mode: "create" | "edit") {
+  if (mode === "create") return ZCreateIntegrationInput;
+  return z
+    .strictObject({
+      ...fields,
+      apiKey: z
+        .string()
+        .trim()
+        .transform((v) => (v === "" ? undefined : v))
+        .pipe(fields.apiKey.optional()),
+    })
+    .superRefine(requireDataSource);
+}
+
+/** Checks the data sources of an integration after a partial update is merged. */
+export function checkDataSources(value: { events: boolean; flows: boolean }): string | null {
+  return value.events || value.flows ? null : NEEDS_SOURCE;
+}
+
+export type TCreateIntegrationInput = z.infer<typeof ZCreateIntegrationInput>;
+export type TUpdateIntegrationInput = z.infer<typeof ZUpdateIntegrationInput>;
+export type TIntegrationFormValues = z.input<typeof ZCreateIntegrationInput>;
+export type TFilterCondition = z.infer<typeof ZFilterCondition>;
+export type TEventFilter = z.infer<typeof ZEventFilter>;
+
+export const INTEGRATION_STATUSES = ["pending", "healthy", "retrying", "error", "paused"] as const;
+export type TIntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
+/** The API shape of an integration. The token never leaves the server; apiKeyHint is its last 4 characters at most. */
+export type TIntegration = {
+  id: string;
+  app: "splunk";
+  auth: "api_key";
+  name: string;
+  description: string;
+  ingestionUrl: string;
+  apiKeyHint: string;
+  index: string | null;
+  events: boolean;
+  flows: boolean;
+  eventFilter: TEventFilter;
+  errorEvents: boolean;
+  status: TIntegrationStatus;
+  statusDetail: string;
+  createdAt: string;
+  updatedAt: string;
+};

@@ -1,0 +1,97 @@
+/**
+ * `npm start`: the whole product on embedded defaults, nothing to configure.
+ * PostgreSQL and Redis of its own when DATABASE_URL / REDIS_URL are unset (data
+ * under DATA_DIR), an encryption key generated on first start, migrations, the
+ * web app and the worker. Ctrl-C or SIGTERM stops everything cleanly.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { ConfigError, readStartEnv } from "@/lib/env";
+import { ensureBuild } from "./lib/build";
+import { startEmbeddedPostgres } from "./lib/embedded-postgres";
+import { RedisUnavailableError, startEmbeddedRedis } from "./lib/embedded-redis";
+import { run, startChild, stopChild, waitFor } from "./lib/processes";
+
+/** A secret kept in the data directory, readable by its owner only; made on first use. */
+function ownerOnlySecret(path: string, make: () => string): string {
+  if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return readFileSync(path, "utf8").trim();
+}
+
+async function main(): Promise<void> {
+  const env = readStartEnv();
+  const dataDir = resolve(env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const stops: (() => Promise<void>)[] = [];
+  const children: ChildProcess[] = [];
+  let isStopping = false;
+
+  const shutdown = async (code: number) => {
+    if (isStopping) return;
+    isStopping = true;
+    await Promise.all(children.map((child) => stopChild(child)));
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void shutdown(0));
+  process.once("SIGTERM", () => void shutdown(0));
+
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      const password = ownerOnlySecret(join(dataDir, "postgres-password"), () => randomBytes(24).toString("hex"));
+      const pg = await startEmbeddedPostgres(dataDir, password);
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+      process.stdout.write(`Embedded PostgreSQL running (data in ${join(dataDir, "postgres")})\n`);
+    }
+    let redisUrl = env.REDIS_URL;
+    if (!redisUrl) {
+      const redis = await startEmbeddedRedis(dataDir, env.REDIS_SERVER_BIN);
+      stops.push(redis.stop);
+      redisUrl = redis.url;
+      process.stdout.write(`Embedded Redis running (data in ${join(dataDir, "redis")})\n`);
+    }
+    const keyFile = env.ENCRYPTION_KEY || env.ENCRYPTION_KEY_FILE ? undefined : join(dataDir, "encryption.key");
+    if (keyFile) ownerOnlySecret(keyFile, () => randomBytes(32).toString("base64"));
+
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      ...(keyFile ? { ENCRYPTION_KEY_FILE: keyFile } : {}),
+    };
+    await run(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], { env: childEnv });
+    await ensureBuild(childEnv);
+
+    const web = startChild("web", process.execPath, [
+      "node_modules/next/dist/bin/next", "start", "--port", String(env.PORT), "--hostname", env.HOST,
+    ], { env: childEnv });
+    const worker = startChild("worker", process.execPath, [
+      "--conditions=react-server", "--import", "tsx", "workers/main.ts",
+    ], { env: childEnv });
+    children.push(web, worker);
+    for (const child of children) {
+      child.once("exit", (code, signal) => {
+        if (isStopping) return;
+        process.stderr.write(`A process of the app stopped unexpectedly (${signal ?? `exit ${code}`}); stopping.\n`);
+        void shutdown(1);
+      });
+    }
+    const address = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
+    await waitFor(async () => (await fetch(`${address}/api/health/live`)).ok, 120_000, "the web app");
+    process.stdout.write(`\nThe console is ready at ${address}\n(Ctrl-C stops it.)\n\n`);
+  } catch (error) {
+    const known = error instanceof ConfigError || error instanceof RedisUnavailableError;
+    process.stderr.write(`\nStart-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    await shutdown(1);
+  }
+}
+
+void main();

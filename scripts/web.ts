@@ -1,0 +1,18 @@
+/** `npm run web`: the web app alone, for production and for tests; configuration checked first. */
+import { ConfigError, readStartEnv, serverEnv } from "@/lib/env";
+import { startChild, stopChild } from "./lib/processes";
+
+try {
+  serverEnv();
+  const { PORT, HOST } = readStartEnv();
+  const web = startChild("web", process.execPath, [
+    "node_modules/next/dist/bin/next", "start", "--port", String(PORT), "--hostname", HOST,
+  ], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const stop = () => void stopChild(web).then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  web.once("exit", (code) => process.exit(code ?? 1));
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
