@@ -24,7 +24,10 @@ function ownerOnlySecret(path: string, make: () => string): string {
 async function main(): Promise<void> {
   const env = readStartEnv();
   const dataDir = resolve(env.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Others may traverse but not list it: as root, PostgreSQL runs as its own user and
+  // must reach its folder inside; secrets in here are owner-only files.
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o711);
   const stops: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
   let isStopping = false;
@@ -32,8 +35,10 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     if (isStopping) return;
     isStopping = true;
+    process.stdout.write("Stopping…\n");
     await Promise.all(children.map((child) => stopChild(child)));
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.stdout.write("Stopped.\n");
     process.exit(code);
   };
   process.once("SIGINT", () => void shutdown(0));

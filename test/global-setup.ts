@@ -1,1 +1,34 @@
-export default function setup() {}
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/**
+ * Integration tests run against a real PostgreSQL: a fresh database per run on the
+ * server at TEST_PG_URL (the machine's own by default), migrated with the project's
+ * migrations, dropped afterwards. Redis is the one at TEST_REDIS_URL.
+ */
+export default async function setup() {
+  const serverUrl = process.env.TEST_PG_URL ?? "postgresql://root@127.0.0.1:5432/root";
+  const name = `sase_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+  process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], {
+    env: process.env,
+    stdio: "pipe",
+  });
+
+  return async () => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.end();
+  };
+}

@@ -21,7 +21,7 @@ export const FILTER_OPERATORS = ["is", "is_not", "in", "not_in"] as const;
 export const MAX_FILTER_CONDITIONS = 20;
 export const MAX_FILTER_VALUES = 100;
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const INDEX_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 const typeError = (label: string, kind: string) => (issue: { input?: unknown }) =>
