@@ -14,9 +14,7 @@ export function ConsoleNav() {
     <nav aria-label="Console" className="w-56 shrink-0 border-r border-slate-200 bg-white p-3">
       {SECTIONS.map((section) => (
         <div key={section.heading} className="mb-4">
-          <p className="px-2 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-600">
-            {section.heading}
-          </p>
+          <p className="px-2 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-600">{section.heading}</p>
           <ul>
             {section.links.map((link) => {
               const isActive = pathname.startsWith(link.href);

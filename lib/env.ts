@@ -61,8 +61,7 @@ function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "environment");
-    const reason =
-      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    const reason = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
     return `  ${name} ${reason}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

@@ -10,8 +10,6 @@ export type TRedisRole = "worker" | "producer";
 
 export function createRedis(role: TRedisRole, overrides: RedisOptions = {}): Redis {
   const options: RedisOptions =
-    role === "worker"
-      ? { maxRetriesPerRequest: null }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false };
+    role === "worker" ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, enableOfflineQueue: false };
   return new Redis(serverEnv().REDIS_URL, { ...options, ...overrides });
 }

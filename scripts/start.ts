@@ -74,12 +74,18 @@ async function main(): Promise<void> {
     await run(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], { env: childEnv });
     await ensureBuild(childEnv);
 
-    const web = startChild("web", process.execPath, [
-      "node_modules/next/dist/bin/next", "start", "--port", String(env.PORT), "--hostname", env.HOST,
-    ], { env: childEnv });
-    const worker = startChild("worker", process.execPath, [
-      "--conditions=react-server", "--import", "tsx", "workers/main.ts",
-    ], { env: childEnv });
+    const web = startChild(
+      "web",
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "--port", String(env.PORT), "--hostname", env.HOST],
+      { env: childEnv },
+    );
+    const worker = startChild(
+      "worker",
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "workers/main.ts"],
+      { env: childEnv },
+    );
     children.push(web, worker);
     for (const child of children) {
       child.once("exit", (code, signal) => {

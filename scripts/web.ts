@@ -5,9 +5,12 @@ import { startChild, stopChild } from "./lib/processes";
 try {
   serverEnv();
   const { PORT, HOST } = readStartEnv();
-  const web = startChild("web", process.execPath, [
-    "node_modules/next/dist/bin/next", "start", "--port", String(PORT), "--hostname", HOST,
-  ], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const web = startChild(
+    "web",
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "--port", String(PORT), "--hostname", HOST],
+    { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
+  );
   const stop = () => void stopChild(web).then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -88,8 +88,8 @@ export function EventFilterEditor({
     <fieldset className="mb-4 rounded border border-slate-200 p-3">
       <legend className="px-1 text-sm font-medium text-slate-800">Event filter</legend>
       <p id="event-filter-hint" className="mb-2 text-xs text-slate-600">
-        Filters apply to events only; flows are always sent in full. An event is sent when it matches every
-        condition. Separate several values with commas.
+        Filters apply to events only; flows are always sent in full. An event is sent when it matches every condition.
+        Separate several values with commas.
       </p>
       <datalist id="event-type-values">
         {EVENT_TYPES.map((type) => (
@@ -159,11 +159,7 @@ export function EventFilterEditor({
                     )}
                   />
                 </div>
-                <Button
-                  variant="secondary"
-                  aria-label={`Remove condition ${index + 1}`}
-                  onClick={() => remove(index)}
-                >
+                <Button variant="secondary" aria-label={`Remove condition ${index + 1}`} onClick={() => remove(index)}>
                   Remove
                 </Button>
               </div>

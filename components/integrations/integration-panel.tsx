@@ -9,11 +9,7 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
 import { useSaveIntegration } from "@/components/integrations/use-save-integration";
 import { ApiError } from "@/lib/api-client";
-import {
-  integrationFormSchema,
-  type TIntegration,
-  type TIntegrationFormValues,
-} from "@/lib/integrations/schema";
+import { integrationFormSchema, type TIntegration, type TIntegrationFormValues } from "@/lib/integrations/schema";
 
 const EMPTY: TIntegrationFormValues = {
   app: "splunk",
@@ -48,13 +44,7 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
 const FORM_FIELDS = new Set(Object.keys(EMPTY));
 
 /** The New Integration side panel; Edit reuses it with the API Key left empty. */
-export function IntegrationPanel({
-  integration,
-  onClose,
-}: {
-  integration: TIntegration | null;
-  onClose: () => void;
-}) {
+export function IntegrationPanel({ integration, onClose }: { integration: TIntegration | null; onClose: () => void }) {
   const mode = integration ? "edit" : "create";
   const [hasChosenApp, setHasChosenApp] = useState(mode === "edit");
   const save = useSaveIntegration(integration?.id ?? null);
@@ -133,15 +123,32 @@ export function IntegrationPanel({
                   App: <span className="font-medium">Splunk</span>
                 </p>
                 <Field id="auth" label="Auth" error={err("auth")}>
-                  <select id="auth" className={inputClass} {...register("auth")} {...describedBy("auth", false, err("auth"))}>
+                  <select
+                    id="auth"
+                    className={inputClass}
+                    {...register("auth")}
+                    {...describedBy("auth", false, err("auth"))}
+                  >
                     <option value="api_key">API Key</option>
                   </select>
                 </Field>
                 <Field id="name" label="Connector Name" error={err("name")}>
-                  <input id="name" className={inputClass} autoComplete="off" {...register("name")} {...describedBy("name", false, err("name"))} />
+                  <input
+                    id="name"
+                    className={inputClass}
+                    autoComplete="off"
+                    {...register("name")}
+                    {...describedBy("name", false, err("name"))}
+                  />
                 </Field>
                 <Field id="description" label="Description" optional error={err("description")}>
-                  <input id="description" className={inputClass} autoComplete="off" {...register("description")} {...describedBy("description", false, err("description"))} />
+                  <input
+                    id="description"
+                    className={inputClass}
+                    autoComplete="off"
+                    {...register("description")}
+                    {...describedBy("description", false, err("description"))}
+                  />
                 </Field>
                 <Field
                   id="ingestionUrl"
@@ -149,7 +156,15 @@ export function IntegrationPanel({
                   hint="The HEC endpoint, e.g. https://http-inputs-acme.splunkcloud.com. Port optional (443 by default)."
                   error={err("ingestionUrl")}
                 >
-                  <input id="ingestionUrl" type="url" inputMode="url" className={inputClass} autoComplete="off" {...register("ingestionUrl")} {...describedBy("ingestionUrl", true, err("ingestionUrl"))} />
+                  <input
+                    id="ingestionUrl"
+                    type="url"
+                    inputMode="url"
+                    className={inputClass}
+                    autoComplete="off"
+                    {...register("ingestionUrl")}
+                    {...describedBy("ingestionUrl", true, err("ingestionUrl"))}
+                  />
                 </Field>
                 <Field
                   id="apiKey"
@@ -161,10 +176,29 @@ export function IntegrationPanel({
                   }
                   error={err("apiKey")}
                 >
-                  <input id="apiKey" type="password" className={inputClass} autoComplete="new-password" {...register("apiKey")} {...describedBy("apiKey", true, err("apiKey"))} />
+                  <input
+                    id="apiKey"
+                    type="password"
+                    className={inputClass}
+                    autoComplete="new-password"
+                    {...register("apiKey")}
+                    {...describedBy("apiKey", true, err("apiKey"))}
+                  />
                 </Field>
-                <Field id="index" label="Index" optional hint="Leave blank to use the token's default index." error={err("index")}>
-                  <input id="index" className={inputClass} autoComplete="off" {...register("index")} {...describedBy("index", true, err("index"))} />
+                <Field
+                  id="index"
+                  label="Index"
+                  optional
+                  hint="Leave blank to use the token's default index."
+                  error={err("index")}
+                >
+                  <input
+                    id="index"
+                    className={inputClass}
+                    autoComplete="off"
+                    {...register("index")}
+                    {...describedBy("index", true, err("index"))}
+                  />
                 </Field>
                 <fieldset className="mb-4" aria-describedby={err("events") ? "data-sources-error" : undefined}>
                   <legend className="mb-1 text-sm font-medium text-slate-800">Data Sources</legend>

@@ -39,13 +39,27 @@ export function IntegrationsTable({
         <caption className="sr-only">Integrated apps</caption>
         <thead className="bg-slate-50">
           <tr>
-            <th scope="col" className={th}>Connector Name</th>
-            <th scope="col" className={th}>App</th>
-            <th scope="col" className={th}>Data Sources</th>
-            <th scope="col" className={th}>Index</th>
-            <th scope="col" className={th}>Status</th>
-            <th scope="col" className={th}>Created</th>
-            <th scope="col" className={th}>Updated</th>
+            <th scope="col" className={th}>
+              Connector Name
+            </th>
+            <th scope="col" className={th}>
+              App
+            </th>
+            <th scope="col" className={th}>
+              Data Sources
+            </th>
+            <th scope="col" className={th}>
+              Index
+            </th>
+            <th scope="col" className={th}>
+              Status
+            </th>
+            <th scope="col" className={th}>
+              Created
+            </th>
+            <th scope="col" className={th}>
+              Updated
+            </th>
             <th scope="col" className={th}>
               <span className="sr-only">Actions</span>
             </th>

@@ -65,6 +65,8 @@ describe("normaliseIngestionUrl", () => {
   });
 
   it("builds the event endpoint from a normalised URL", () => {
-    expect(hecEventUrl("https://gw.example.com:443/splunk")).toBe("https://gw.example.com:443/splunk/services/collector/event");
+    expect(hecEventUrl("https://gw.example.com:443/splunk")).toBe(
+      "https://gw.example.com:443/splunk/services/collector/event",
+    );
   });
 });

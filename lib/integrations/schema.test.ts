@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  integrationFormSchema,
-  ZCreateIntegrationInput,
-  ZUpdateIntegrationInput,
-} from "@/lib/integrations/schema";
+import { integrationFormSchema, ZCreateIntegrationInput, ZUpdateIntegrationInput } from "@/lib/integrations/schema";
 import { toInvalidParams } from "@/lib/validation";
 
 const valid = {
@@ -71,12 +67,36 @@ describe("ZCreateIntegrationInput", () => {
     [{ app: "datadog" }, "app", /splunk/],
     [{ auth: "oauth" }, "auth", /api_key/],
     [{ eventFilter: "Security" }, "eventFilter", /list of conditions/],
-    [{ eventFilter: [{ field: "src_ip", operator: "is", values: ["x"] }] }, "eventFilter.0.field", /event_type or event_sub_type/],
-    [{ eventFilter: [{ field: "event_type", operator: "like", values: ["x"] }] }, "eventFilter.0.operator", /is, is_not, in or not_in/],
-    [{ eventFilter: [{ field: "event_type", operator: "in", values: [] }] }, "eventFilter.0.values", /at least one value/],
-    [{ eventFilter: [{ field: "event_type", operator: "is", values: ["Security", "System"] }] }, "eventFilter.0.values", /exactly one value/],
-    [{ eventFilter: [{ field: "event_type", operator: "in", values: ["Nope"] }] }, "eventFilter.0.values.0", /not an event type/],
-    [{ eventFilter: [{ field: "event_sub_type", operator: "in", values: [" "] }] }, "eventFilter.0.values.0", /must not be blank/],
+    [
+      { eventFilter: [{ field: "src_ip", operator: "is", values: ["x"] }] },
+      "eventFilter.0.field",
+      /event_type or event_sub_type/,
+    ],
+    [
+      { eventFilter: [{ field: "event_type", operator: "like", values: ["x"] }] },
+      "eventFilter.0.operator",
+      /is, is_not, in or not_in/,
+    ],
+    [
+      { eventFilter: [{ field: "event_type", operator: "in", values: [] }] },
+      "eventFilter.0.values",
+      /at least one value/,
+    ],
+    [
+      { eventFilter: [{ field: "event_type", operator: "is", values: ["Security", "System"] }] },
+      "eventFilter.0.values",
+      /exactly one value/,
+    ],
+    [
+      { eventFilter: [{ field: "event_type", operator: "in", values: ["Nope"] }] },
+      "eventFilter.0.values.0",
+      /not an event type/,
+    ],
+    [
+      { eventFilter: [{ field: "event_sub_type", operator: "in", values: [" "] }] },
+      "eventFilter.0.values.0",
+      /must not be blank/,
+    ],
   ])("refuses %j on %s", (patch, name, pattern) => {
     const errors = errorsOf({ ...valid, ...patch });
     const match = errors.find((e) => e.name === name);
@@ -125,6 +145,18 @@ describe("integrationFormSchema", () => {
   it("in create mode, the API Key is required with the API's wording", () => {
     const result = integrationFormSchema("create").safeParse({ ...valid, apiKey: "" });
     expect(result.success).toBe(false);
-    expect(result.error && toInvalidParams(result.error)).toContainEqual({ name: "apiKey", reason: "API Key is required" });
+    expect(result.error && toInvalidParams(result.error)).toContainEqual({
+      name: "apiKey",
+      reason: "API Key is required",
+    });
+  });
+});
+
+describe("cross-field rules", () => {
+  it("reports a missing data source together with other field errors", () => {
+    const result = ZCreateIntegrationInput.safeParse({ ...valid, name: "", events: false, flows: false });
+    expect(result.success).toBe(false);
+    const names = result.error ? toInvalidParams(result.error).map((p) => p.name) : [];
+    expect(names).toEqual(expect.arrayContaining(["name", "events"]));
   });
 });

@@ -127,11 +127,16 @@ const fields = {
 
 const NEEDS_SOURCE = "Choose at least one data source: Events or Flows";
 
-function requireDataSource(value: { events?: boolean; flows?: boolean }, ctx: z.RefinementCtx): void {
+function requireDataSource(value: { events?: unknown; flows?: unknown }, ctx: z.RefinementCtx): void {
   if (value.events === false && value.flows === false) {
     ctx.addIssue({ code: "custom", path: ["events"], message: NEEDS_SOURCE });
   }
 }
+
+// Check the data sources even when other fields are wrong, so every error shows at once.
+const everyTime = {
+  when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null,
+};
 
 export const ZCreateIntegrationInput = z
   .strictObject({
@@ -145,7 +150,7 @@ export const ZCreateIntegrationInput = z
     eventFilter: fields.eventFilter.default([]),
     errorEvents: fields.errorEvents.default(true),
   })
-  .superRefine(requireDataSource);
+  .superRefine(requireDataSource, everyTime);
 
 /** PATCH takes any subset; apiKey omitted keeps the stored token. */
 export const ZUpdateIntegrationInput = z.strictObject({
@@ -174,7 +179,7 @@ export function integrationFormSchema(mode: "create" | "edit") {
         .transform((v) => (v === "" ? undefined : v))
         .pipe(fields.apiKey.optional()),
     })
-    .superRefine(requireDataSource);
+    .superRefine(requireDataSource, everyTime);
 }
 
 /** Checks the data sources of an integration after a partial update is merged. */

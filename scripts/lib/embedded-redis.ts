@@ -37,23 +37,40 @@ export async function startEmbeddedRedis(dir: string, binary?: string) {
     }
   }
   const port = await freePort();
-  const child: ChildProcess = startChild("redis-server", bin, [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", redisDir,
-    "--pidfile", pidFile,
-    "--appendonly", "yes",
-    "--appendfsync", "everysec",
-    "--save", "",
-    "--maxmemory-policy", "noeviction",
-    "--loglevel", "warning",
-    "--logfile", join(redisDir, "redis.log"),
-  ], { stdio: "ignore" });
+  const child: ChildProcess = startChild(
+    "redis-server",
+    bin,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      redisDir,
+      "--pidfile",
+      pidFile,
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+      "--save",
+      "",
+      "--maxmemory-policy",
+      "noeviction",
+      "--loglevel",
+      "warning",
+      "--logfile",
+      join(redisDir, "redis.log"),
+    ],
+    { stdio: "ignore" },
+  );
   const url = `redis://127.0.0.1:${port}`;
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server exited (code ${child.exitCode}); see ${redisDir}/redis.log`);
+      if (child.exitCode !== null)
+        throw new Error(`redis-server exited (code ${child.exitCode}); see ${redisDir}/redis.log`);
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on("error", () => undefined); // refused until the server listens; connect() reports it
       try {
         await probe.connect();
         return (await probe.ping()) === "PONG";

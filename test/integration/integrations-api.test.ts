@@ -97,10 +97,16 @@ describe("POST /api/integrations", () => {
 
   it("refuses a second connector with the same name, whatever its case", async () => {
     const first = await create();
-    const response = await collection.POST(jsonRequest("POST", BASE, body({ name: first.name.toUpperCase() })), undefined);
+    const response = await collection.POST(
+      jsonRequest("POST", BASE, body({ name: first.name.toUpperCase() })),
+      undefined,
+    );
     expect(response.status).toBe(409);
     const p = await problem(response);
-    expect(p.invalid_params).toContainEqual({ name: "name", reason: "Connector Name is already used by another integration" });
+    expect(p.invalid_params).toContainEqual({
+      name: "name",
+      reason: "Connector Name is already used by another integration",
+    });
   });
 
   it.each([
@@ -163,20 +169,26 @@ describe("POST /api/integrations", () => {
 
   it("survives hostile strings and prototype keys without a 5xx", async () => {
     const hostile = [
-      "'; DROP TABLE \"Integration\"; --",
+      '\'; DROP TABLE "Integration"; --',
       "<script>alert(1)</script>",
       "\u202e\ud83d\udca5".repeat(20),
       "%00%0d%0a",
     ];
     for (const value of hostile) {
-      const response = await collection.POST(jsonRequest("POST", BASE, body({ name: value, description: value })), undefined);
+      const response = await collection.POST(
+        jsonRequest("POST", BASE, body({ name: value, description: value })),
+        undefined,
+      );
       expect(response.status).toBeLessThan(500);
     }
-    const proto = await collection.POST(jsonRequest("POST", BASE, '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{}}}'), undefined);
+    const proto = await collection.POST(
+      jsonRequest("POST", BASE, '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{}}}'),
+      undefined,
+    );
     expect(proto.status).toBe(422);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     const { rows } = await sql.query(`SELECT name FROM "Integration" ORDER BY name`);
-    expect(rows.map((r) => r.name)).toContain("'; DROP TABLE \"Integration\"; --");
+    expect(rows.map((r) => r.name)).toContain('\'; DROP TABLE "Integration"; --');
   });
 });
 
@@ -208,7 +220,13 @@ describe("GET|PATCH|DELETE /api/integrations/{id}", () => {
     );
     expect(response.status).toBe(200);
     const updated = (await response.json()) as Record<string, unknown>;
-    expect(updated).toMatchObject({ description: "changed", flows: true, events: true, index: null, apiKeyHint: "5a6b" });
+    expect(updated).toMatchObject({
+      description: "changed",
+      flows: true,
+      events: true,
+      index: null,
+      apiKeyHint: "5a6b",
+    });
     expect(updated.name).toBe(created.name);
     const { rows } = await sql.query(`SELECT "tokenCiphertext" FROM "Integration" WHERE id = $1`, [created.id]);
     expect(decryptToken(rows[0].tokenCiphertext, serverEnv().encryptionKey, created.id)).toBe(TOKEN);
@@ -225,10 +243,15 @@ describe("GET|PATCH|DELETE /api/integrations/{id}", () => {
 
   it("refuses an edit that leaves no data source, against the stored values", async () => {
     const created = await create({ events: true, flows: false });
-    const response = await item.PATCH(jsonRequest("PATCH", `${BASE}/${created.id}`, { events: false }), ctx(created.id));
+    const response = await item.PATCH(
+      jsonRequest("PATCH", `${BASE}/${created.id}`, { events: false }),
+      ctx(created.id),
+    );
     expect(response.status).toBe(422);
     expect((await problem(response)).invalid_params?.[0]?.name).toBe("events");
-    const after = (await (await item.GET(new Request(`${BASE}/${created.id}`), ctx(created.id))).json()) as { events: boolean };
+    const after = (await (await item.GET(new Request(`${BASE}/${created.id}`), ctx(created.id))).json()) as {
+      events: boolean;
+    };
     expect(after.events).toBe(true);
   });
 
@@ -250,7 +273,9 @@ describe("GET|PATCH|DELETE /api/integrations/{id}", () => {
   it.each(["GET", "PATCH", "DELETE"])("%s of an unknown id is 404 problem+json", async (method) => {
     for (const id of [randomUUID(), "not-a-uuid", "'; select 1; --"]) {
       const request =
-        method === "PATCH" ? jsonRequest(method, `${BASE}/x`, { description: "x" }) : new Request(`${BASE}/x`, { method });
+        method === "PATCH"
+          ? jsonRequest(method, `${BASE}/x`, { description: "x" })
+          : new Request(`${BASE}/x`, { method });
       const handler = method === "GET" ? item.GET : method === "PATCH" ? item.PATCH : item.DELETE;
       const response = await handler(request, ctx(id));
       expect(response.status).toBe(404);
