@@ -83,7 +83,9 @@ export function IntegrationsTable({
                 </td>
                 <td className={td}>Splunk</td>
                 <td className={td}>{dataSources(integration)}</td>
-                <td className={td}>{integration.index ?? <span className="text-slate-600">Token default</span>}</td>
+                <td className={`${td} whitespace-nowrap`}>
+                  {integration.index ?? <span className="text-slate-600">Token default</span>}
+                </td>
                 <td className={td}>
                   <StatusBadge status={integration.status} detail={integration.statusDetail} />
                 </td>
