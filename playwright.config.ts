@@ -39,7 +39,15 @@ export default defineConfig({
   webServer: {
     command: "rm -rf .e2e-data && node --import tsx scripts/start.ts",
     url: `${BASE_URL}/api/health/live`,
-    env: { DATA_DIR: ".e2e-data", PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: "", REDIS_URL: "" },
+    // The simulator is off so that pages show only what each test puts in.
+    env: {
+      DATA_DIR: ".e2e-data",
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      SIMULATOR: "off",
+    },
     reuseExistingServer: false,
     timeout: 300_000,
     stdout: "pipe",

@@ -51,6 +51,27 @@ const ZServerEnv = z.object({
   ENCRYPTION_KEY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
   LOG_LEVEL: ZLogLevel.default("info"),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  FEED_RETENTION_HOURS: z.coerce.number({ error: "must be a number" }).positive("must be above 0").default(72),
+  FEED_MAX_RECORDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1000, "must be at least 1000")
+    .default(1_000_000),
+  INGEST_MAX_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1024, "must be at least 1024")
+    .default(32 * 1024 * 1024),
+  SIMULATOR: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  SIMULATOR_RATE: z.coerce
+    .number({ error: "must be a number" })
+    .min(0, "must be 0 or more")
+    .max(100_000, "must be at most 100000")
+    .default(2),
+  SIMULATOR_SEED: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: "must be a number" }).int("must be a whole number").optional(),
+  ),
 });
 
 export type TStartEnv = z.infer<typeof ZStartEnv>;

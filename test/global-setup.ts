@@ -18,7 +18,8 @@ export default async function setup() {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
-  process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+  // A database of its own on the machine's Redis; tests flush it.
+  process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/9";
   process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
   execFileSync(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], {
     env: process.env,

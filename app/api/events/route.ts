@@ -1,0 +1,10 @@
+import { findEvents } from "@/lib/feeds/service";
+import { ZEventQuery } from "@/lib/feeds/schema";
+import { handleErrors } from "@/lib/http/problem-response";
+import { parseOrThrow } from "@/lib/validation";
+
+export const GET = handleErrors(async (request: Request) => {
+  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const query = parseOrThrow(ZEventQuery, params);
+  return Response.json(await findEvents(query), { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,12 @@
+/**
+ * An event as GET /api/events and GET /api/events/{marker} return it. Kept apart from
+ * the service, which is server-only, so the console can import the same type.
+ */
+export type TEventView = {
+  marker: string;
+  eventType: string;
+  eventSubType: string;
+  record: Record<string, string>;
+  rawDataLength: number;
+  isRawDataTruncated: boolean;
+};

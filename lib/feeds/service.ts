@@ -1,0 +1,105 @@
+import "server-only";
+import { serverEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { TEventView } from "@/lib/feeds/event-view";
+import {
+  appendRecords,
+  readNewest,
+  readOne,
+  type TAppendResult,
+  type TFeedEntry,
+  type TFeedName,
+} from "@/lib/feeds/feed-store";
+import { isNdjson, parseFeedRecords } from "@/lib/feeds/ingest";
+import { isMarker } from "@/lib/feeds/marker";
+import { isJsonContentType, readBodyText } from "@/lib/http/json-body";
+import { sharedRedis } from "@/lib/redis";
+
+function redisDown(error: unknown): never {
+  if (error instanceof AppError) throw error;
+  throw new AppError("service_unavailable", "The feed store (Redis) is not reachable; try again shortly.");
+}
+
+/** Appends the records of an ingest request, all or nothing. */
+export async function ingestRecords(feed: TFeedName, request: Request): Promise<TAppendResult> {
+  const env = serverEnv();
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!isJsonContentType(contentType) && !isNdjson(contentType)) {
+    throw new AppError(
+      "unsupported_media_type",
+      "Send a JSON array (Content-Type: application/json) or NDJSON (Content-Type: application/x-ndjson).",
+    );
+  }
+  const records = parseFeedRecords(feed, await readBodyText(request, env.INGEST_MAX_BYTES), contentType);
+  try {
+    return await appendRecords(await sharedRedis(), feed, records, env.FEED_MAX_RECORDS);
+  } catch (error) {
+    redisDown(error);
+  }
+}
+
+export const RAW_DATA_PREVIEW_CHARS = 2000;
+const SCAN_CHUNK = 200;
+const SCAN_LIMIT = 10_000;
+
+function toEventView(entry: TFeedEntry, isFull: boolean): TEventView {
+  const record = JSON.parse(entry.json) as Record<string, string>;
+  const raw = record.raw_data ?? "";
+  const isRawDataTruncated = !isFull && raw.length > RAW_DATA_PREVIEW_CHARS;
+  if (isRawDataTruncated) record.raw_data = raw.slice(0, RAW_DATA_PREVIEW_CHARS);
+  return {
+    marker: entry.marker,
+    eventType: entry.eventType,
+    eventSubType: entry.eventSubType,
+    record,
+    rawDataLength: raw.length,
+    isRawDataTruncated,
+  };
+}
+
+export type TEventQuery = { type?: string; subType?: string; before?: string; limit: number };
+export type TEventPage = { events: TEventView[]; nextBefore: string | null };
+
+/**
+ * The account's events, newest first, optionally of one type and sub-type. Scans at
+ * most SCAN_LIMIT records a request; `nextBefore` continues from where it stopped.
+ */
+export async function findEvents(query: TEventQuery): Promise<TEventPage> {
+  if (query.before !== undefined && !isMarker(query.before)) {
+    throw new AppError("validation_failed", "before must be an event marker.", [
+      { name: "before", reason: "must be an event marker such as 1764368000000-42" },
+    ]);
+  }
+  const events: TEventView[] = [];
+  let before = query.before;
+  let scanned = 0;
+  try {
+    while (events.length < query.limit && scanned < SCAN_LIMIT) {
+      const chunk = await readNewest(await sharedRedis(), "events", SCAN_CHUNK, before);
+      if (chunk.length === 0) return { events, nextBefore: null };
+      for (const entry of chunk) {
+        scanned++;
+        before = entry.marker;
+        if (query.type && entry.eventType !== query.type) continue;
+        if (query.subType && entry.eventSubType !== query.subType) continue;
+        events.push(toEventView(entry, false));
+        if (events.length === query.limit) break;
+      }
+      if (chunk.length < SCAN_CHUNK && events.length < query.limit) return { events, nextBefore: null };
+    }
+  } catch (error) {
+    redisDown(error);
+  }
+  return { events, nextBefore: before ?? null };
+}
+
+export async function findEvent(marker: string): Promise<TEventView> {
+  let entry: TFeedEntry | null;
+  try {
+    entry = await readOne(await sharedRedis(), "events", marker);
+  } catch (error) {
+    redisDown(error);
+  }
+  if (!entry) throw new AppError("not_found", "No event has this marker (it may have aged out of the feed).");
+  return toEventView(entry, true);
+}

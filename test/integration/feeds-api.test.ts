@@ -1,0 +1,183 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import * as eventItem from "@/app/api/events/[marker]/route";
+import * as eventList from "@/app/api/events/route";
+import * as feeds from "@/app/api/feeds/[feed]/route";
+import { readHead } from "@/lib/feeds/feed-store";
+
+const redis = new Redis(process.env.REDIS_URL!);
+const ctx = (feed: string) => ({ params: Promise.resolve({ feed }) });
+const URL_BASE = "http://console.test";
+
+function post(feed: string, body: string, contentType = "application/json") {
+  return feeds.POST(
+    new Request(`${URL_BASE}/api/feeds/${feed}`, { method: "POST", headers: { "content-type": contentType }, body }),
+    ctx(feed),
+  );
+}
+
+let clock = 1764368000000;
+function event(fields: Record<string, string> = {}) {
+  clock += 1000;
+  return { event_type: "Security", event_sub_type: "IPS", time: String(clock), action: "Block", ...fields };
+}
+
+async function problem(response: Response) {
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  return (await response.json()) as { detail: string; invalid_params?: { name: string; reason: string }[] };
+}
+
+beforeEach(async () => {
+  await redis.flushdb();
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+describe("POST /api/feeds/{feed}", () => {
+  it("appends a JSON array and answers with the markers", async () => {
+    const response = await post("events", JSON.stringify([event(), event(), event()]));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { accepted: number; firstMarker: string; lastMarker: string };
+    expect(body.accepted).toBe(3);
+    expect(body.firstMarker).toMatch(/^\d+-1$/);
+    expect(body.lastMarker).toMatch(/^\d+-3$/);
+  });
+
+  it("appends NDJSON, blank lines allowed", async () => {
+    const flows = [
+      { flow_id: "f-1", time: "1764368000000", upstream: "10" },
+      { flow_id: "f-2", time: "1764368000001", upstream: "20" },
+    ];
+    const body = `${JSON.stringify(flows[0])}\n\n${JSON.stringify(flows[1])}\n`;
+    const response = await post("flows", body, "application/x-ndjson");
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { accepted: number }).accepted).toBe(2);
+    expect((await readHead(redis, "flows")).length).toBe(2);
+  });
+
+  it.each([
+    ["events", [{ event_type: "Security" }], "records[0]", /time is required/],
+    ["events", [{ time: "1" }], "records[0]", /event_type is required/],
+    ["events", [{ event_type: "Security", time: "yesterday" }], "records[0]", /epoch milliseconds/],
+    ["events", [{ event_type: "Security", time: 1764368000000 }], "records[0]", /must be a string, not a number/],
+    ["events", [{ event_type: "Security", time: "1", nested: { a: "b" } }], "records[0]", /not an object/],
+    ["events", ["just a string"], "records[0]", /must be a JSON object/],
+    ["flows", [{ time: "1" }], "records[0]", /flow_id is required/],
+    ["flows", [{ flow_id: "f", time: "1", bytes: null }], "records[0]", /not null/],
+  ])("rejects an invalid %s record whole, naming it", async (feed, records, name, reason) => {
+    const body = JSON.stringify([feed === "events" ? event() : { flow_id: "ok", time: "1" }, ...records]);
+    const response = await post(feed, body);
+    expect(response.status).toBe(422);
+    const p = await problem(response);
+    const index = Number(name.match(/\d+/)![0]) + 1;
+    expect(p.invalid_params?.[0]?.name).toBe(`records[${index}]`);
+    expect(p.invalid_params?.[0]?.reason).toMatch(reason);
+    expect(p.detail).toMatch(/nothing was appended/);
+    expect((await readHead(redis, feed as "events" | "flows")).appended).toBe(0);
+  });
+
+  it("names the line of broken NDJSON and appends nothing", async () => {
+    const response = await post("events", `${JSON.stringify(event())}\n{broken\n`, "application/x-ndjson");
+    expect(response.status).toBe(400);
+    expect((await problem(response)).detail).toMatch(/Line 2/);
+    expect((await readHead(redis, "events")).appended).toBe(0);
+  });
+
+  it.each([
+    ["an object instead of an array", JSON.stringify(event()), 422],
+    ["an empty array", "[]", 422],
+    ["malformed JSON", "[{", 400],
+  ])("refuses %s", async (_label, body, status) => {
+    expect((await post("events", body)).status).toBe(status);
+  });
+
+  it("refuses other content types and unknown feeds", async () => {
+    expect((await post("events", "x", "text/csv")).status).toBe(415);
+    expect((await post("audit", "[]")).status).toBe(404);
+  });
+
+  it("accepts 10 MB and answers 413 past the limit, naming it", async () => {
+    const big = event({ raw_data: "x".repeat(10 * 1024 * 1024) });
+    const ok = await post("events", JSON.stringify([big]));
+    expect(ok.status).toBe(200);
+    const tooBig = event({ raw_data: "x".repeat(33 * 1024 * 1024) });
+    const response = await post("events", JSON.stringify([tooBig]));
+    expect(response.status).toBe(413);
+    expect((await problem(response)).detail).toMatch(/32 MB/);
+    expect((await readHead(redis, "events")).appended).toBe(1);
+  });
+});
+
+describe("GET /api/events", () => {
+  async function list(query = "") {
+    const response = await eventList.GET(new Request(`${URL_BASE}/api/events${query}`), undefined);
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        events: {
+          marker: string;
+          record: Record<string, string>;
+          isRawDataTruncated: boolean;
+          rawDataLength: number;
+        }[];
+        nextBefore: string | null;
+      },
+    };
+  }
+
+  it("lists newest first, filters by type and sub-type, and pages", async () => {
+    await post(
+      "events",
+      JSON.stringify([
+        event({ n: "1" }),
+        event({ event_type: "System", event_sub_type: "ApiKey", n: "2" }),
+        event({ n: "3", event_sub_type: "Internet Firewall" }),
+        event({ n: "4" }),
+      ]),
+    );
+    const all = await list();
+    expect(all.body.events.map((e) => e.record.n)).toEqual(["4", "3", "2", "1"]);
+    expect(all.body.nextBefore).toBeNull();
+
+    expect((await list("?type=System")).body.events.map((e) => e.record.n)).toEqual(["2"]);
+    expect((await list("?type=Security&subType=IPS")).body.events.map((e) => e.record.n)).toEqual(["4", "1"]);
+
+    const page1 = await list("?limit=2");
+    expect(page1.body.events.map((e) => e.record.n)).toEqual(["4", "3"]);
+    const page2 = await list(`?limit=2&before=${page1.body.nextBefore}`);
+    expect(page2.body.events.map((e) => e.record.n)).toEqual(["2", "1"]);
+  });
+
+  it("truncates large raw_data in the list and gives it whole on demand", async () => {
+    const raw = "r".repeat(50_000);
+    await post("events", JSON.stringify([event({ event_type: "Detection and Response", raw_data: raw })]));
+    const { body } = await list();
+    const view = body.events[0]!;
+    expect(view.isRawDataTruncated).toBe(true);
+    expect(view.rawDataLength).toBe(50_000);
+    expect(view.record.raw_data!.length).toBe(2000);
+
+    const response = await eventItem.GET(new Request(`${URL_BASE}/api/events/${view.marker}`), {
+      params: Promise.resolve({ marker: view.marker }),
+    });
+    const full = (await response.json()) as { record: Record<string, string>; isRawDataTruncated: boolean };
+    expect(full.record.raw_data).toBe(raw);
+    expect(full.isRawDataTruncated).toBe(false);
+  });
+
+  it("answers 404 for an unknown marker and 422 for bad queries", async () => {
+    const missing = await eventItem.GET(new Request(`${URL_BASE}/api/events/1-1`), {
+      params: Promise.resolve({ marker: "1-1" }),
+    });
+    expect(missing.status).toBe(404);
+    const junk = await eventItem.GET(new Request(`${URL_BASE}/api/events/x`), {
+      params: Promise.resolve({ marker: "x" }),
+    });
+    expect(junk.status).toBe(404);
+    expect((await list("?limit=0")).status).toBe(422);
+    expect((await list("?before=yesterday")).status).toBe(422);
+    expect((await list("?sort=asc")).status).toBe(422);
+  });
+});

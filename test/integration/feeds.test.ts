@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  appendRecords,
+  feedKey,
+  readAfter,
+  readHead,
+  readNewest,
+  trimOlderThan,
+  type TNewRecord,
+} from "@/lib/feeds/feed-store";
+import { compareMarkers, START_MARKER } from "@/lib/feeds/marker";
+import { startEmbeddedRedis } from "@/scripts/lib/embedded-redis";
+
+const redis = new Redis(process.env.REDIS_URL!);
+
+function events(n: number, from = 0): TNewRecord[] {
+  return Array.from({ length: n }, (_, i) => {
+    const record = {
+      event_type: "Security",
+      event_sub_type: "IPS",
+      time: String(1764368000000 + from + i),
+      n: String(from + i),
+    };
+    return { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type };
+  });
+}
+
+const ids = (entries: { json: string }[]) => entries.map((e) => (JSON.parse(e.json) as { n: string }).n);
+
+beforeEach(async () => {
+  await redis.flushdb();
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+describe("feed store", () => {
+  it("appends in order and reads after a marker", async () => {
+    const first = await appendRecords(redis, "events", events(5), 0);
+    const second = await appendRecords(redis, "events", events(5, 5), 0);
+    expect(first.accepted).toBe(5);
+    expect(compareMarkers(second.firstMarker, first.lastMarker)).toBeGreaterThan(0);
+
+    const all = await readAfter(redis, "events", START_MARKER, 100);
+    expect(ids(all.entries)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    expect(all.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(all.gap).toBe(0);
+    expect(all.entries[0]).toMatchObject({ marker: first.firstMarker, eventType: "Security", eventSubType: "IPS" });
+
+    const page = await readAfter(redis, "events", first.lastMarker, 3);
+    expect(ids(page.entries)).toEqual(["5", "6", "7"]);
+    const rest = await readAfter(redis, "events", page.entries[2]!.marker, 100);
+    expect(ids(rest.entries)).toEqual(["8", "9"]);
+    const none = await readAfter(redis, "events", second.lastMarker, 100);
+    expect(none).toEqual({ entries: [], gap: 0, isMarkerAhead: false });
+  });
+
+  it("keeps each feed separate and flows without filter fields", async () => {
+    await appendRecords(redis, "events", events(2), 0);
+    await appendRecords(redis, "flows", [{ json: '{"flow_id":"f1","time":"1"}' }], 0);
+    const flows = await readAfter(redis, "flows", START_MARKER, 10);
+    expect(flows.entries).toHaveLength(1);
+    expect(flows.entries[0]).toMatchObject({ seq: 1, json: '{"flow_id":"f1","time":"1"}', eventType: "" });
+    expect((await readHead(redis, "events")).appended).toBe(2);
+  });
+
+  it("tells a reader how many records were trimmed before it could read them", async () => {
+    const { lastMarker: fifth } = await appendRecords(redis, "events", events(5), 0);
+    await appendRecords(redis, "events", events(5, 5), 0);
+    await redis.xtrim(feedKey("events"), "MAXLEN", 3); // retention removed records 1..7
+
+    const fromStart = await readAfter(redis, "events", START_MARKER, 100);
+    expect(fromStart.gap).toBe(7);
+    expect(ids(fromStart.entries)).toEqual(["7", "8", "9"]);
+    const fromFifth = await readAfter(redis, "events", fifth, 100);
+    expect(fromFifth.gap).toBe(2);
+    expect(ids(fromFifth.entries)).toEqual(["7", "8", "9"]);
+  });
+
+  it("counts the gap when everything after the marker was trimmed", async () => {
+    const { lastMarker } = await appendRecords(redis, "events", events(2), 0);
+    await appendRecords(redis, "events", events(4, 2), 0);
+    await redis.xtrim(feedKey("events"), "MAXLEN", 0);
+    expect(await readAfter(redis, "events", lastMarker, 10)).toEqual({ entries: [], gap: 4, isMarkerAhead: false });
+  });
+
+  it("notices a marker past everything the feed ever held", async () => {
+    await appendRecords(redis, "events", events(2), 0);
+    const result = await readAfter(redis, "events", "9999999999999-50", 10);
+    expect(result.isMarkerAhead).toBe(true);
+  });
+
+  it("trims by age, exactly, and keeps the sequence going", async () => {
+    await appendRecords(redis, "events", events(3), 0);
+    const cutoff = Date.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    const later = await appendRecords(redis, "events", events(2, 3), 0);
+    expect(await trimOlderThan(redis, "events", cutoff)).toBe(3);
+    const left = await readAfter(redis, "events", START_MARKER, 10);
+    expect(ids(left.entries)).toEqual(["3", "4"]);
+    expect(left.gap).toBe(3);
+    expect(left.entries[0]!.marker).toBe(later.firstMarker);
+  });
+
+  it("caps the feed's length", async () => {
+    for (let i = 0; i < 5; i++) await appendRecords(redis, "events", events(1000, i * 1000), 1000);
+    const head = await readHead(redis, "events");
+    expect(head.appended).toBe(5000);
+    expect(head.length).toBeLessThan(1200); // approximate trimming keeps whole nodes
+    expect(head.length).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("continues the sequence when its state key is lost", async () => {
+    const first = await appendRecords(redis, "events", events(3), 0);
+    await redis.del("feed:events:state");
+    const next = await appendRecords(redis, "events", events(1, 3), 0);
+    expect(next.firstMarker.split("-")[1]).toBe("4");
+    expect(compareMarkers(next.firstMarker, first.lastMarker)).toBeGreaterThan(0);
+  });
+
+  it("reads newest first with a cursor", async () => {
+    await appendRecords(redis, "events", events(5), 0);
+    const page1 = await readNewest(redis, "events", 2);
+    expect(ids(page1)).toEqual(["4", "3"]);
+    const page2 = await readNewest(redis, "events", 2, page1[1]!.marker);
+    expect(ids(page2)).toEqual(["2", "1"]);
+  });
+});
+
+describe("embedded Redis", () => {
+  it("keeps the feeds across a restart (append-only file)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "feeds-aof-"));
+    try {
+      const first = await startEmbeddedRedis(dir);
+      const a = new Redis(first.url);
+      const appended = await appendRecords(a, "events", events(50), 0);
+      a.disconnect();
+      await first.stop();
+
+      const second = await startEmbeddedRedis(dir);
+      const b = new Redis(second.url);
+      const read = await readAfter(b, "events", START_MARKER, 100);
+      expect(read.entries).toHaveLength(50);
+      expect(read.entries.at(-1)!.marker).toBe(appended.lastMarker);
+      b.disconnect();
+      await second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
