@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { RecentEvents } from "@/components/events/recent-events";
 
 export const metadata: Metadata = { title: "Events · SASE Management Console" };
 
@@ -6,7 +7,7 @@ export default function EventsPage() {
   return (
     <>
       <h1 className="mb-4 text-xl font-semibold">Events</h1>
-      <p className="text-sm text-slate-700">The account&apos;s events will be listed here.</p>
+      <RecentEvents />
     </>
   );
 }

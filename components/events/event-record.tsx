@@ -1,0 +1,107 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { useGetEvent } from "@/components/events/use-get-event";
+import type { TEventView } from "@/lib/feeds/event-view";
+
+const numberFormat = new Intl.NumberFormat();
+const preClass =
+  "max-h-80 overflow-auto whitespace-pre-wrap break-all rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand";
+
+/** The full record of an expanded row: every field, by name. */
+export function EventRecord({ event, id }: { event: TEventView; id: string }) {
+  const fields = Object.keys(event.record).sort();
+  return (
+    <dl id={id} className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-4 gap-y-1 text-sm">
+      {fields.map((field, index) => {
+        // Field names may hold spaces, which an id reference cannot.
+        const termId = `${id}-field-${index}`;
+        return (
+          <div key={field} className="contents">
+            <dt id={termId} className="font-mono text-xs leading-5 text-slate-600">
+              {field}
+            </dt>
+            <dd className="min-w-0 break-words">
+              {field === "raw_data" ? (
+                <RawData event={event} termId={termId} />
+              ) : event.record[field] === "" ? (
+                <span className="text-slate-600">(empty)</span>
+              ) : (
+                event.record[field]
+              )}
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+// React's autoFocus only applies to form controls.
+function focusOnMount(element: HTMLElement | null) {
+  element?.focus();
+}
+
+/** raw_data can run to megabytes: the list carries its start, the rest is fetched on demand. */
+function RawData({ event, termId }: { event: TEventView; termId: string }) {
+  const [isFullRequested, setIsFullRequested] = useState(false);
+  const full = useGetEvent(event.marker, { enabled: isFullRequested });
+  const fullRawData = full.data?.record.raw_data;
+
+  if (fullRawData !== undefined) {
+    return (
+      <>
+        <p className="mb-1 text-xs text-slate-600">
+          Full raw_data: {numberFormat.format(fullRawData.length)} characters
+        </p>
+        {/* Focus follows the button that asked for it, which is gone now; focusable also lets the keyboard scroll it. */}
+        <pre
+          role="region"
+          aria-labelledby={termId}
+          tabIndex={0}
+          ref={isFullRequested ? focusOnMount : undefined}
+          className={preClass}
+        >
+          {fullRawData}
+        </pre>
+      </>
+    );
+  }
+
+  const preview = event.record.raw_data ?? "";
+  return (
+    <>
+      {event.isRawDataTruncated ? (
+        <div className="mb-1 flex flex-wrap items-center gap-2">
+          <p className="text-xs text-slate-700">
+            raw_data truncated: showing {numberFormat.format(preview.length)} of{" "}
+            {numberFormat.format(event.rawDataLength)} characters
+          </p>
+          <Button
+            variant="secondary"
+            className="py-0.5 text-xs"
+            // Not `disabled`, which would drop keyboard focus to the page while loading.
+            aria-disabled={full.isFetching || undefined}
+            onClick={() => {
+              if (full.isFetching) return;
+              if (isFullRequested) void full.refetch();
+              else setIsFullRequested(true);
+            }}
+          >
+            {full.isFetching ? "Loading full raw_data…" : "Show full raw_data"}
+          </Button>
+        </div>
+      ) : null}
+      {full.error ? (
+        <p role="alert" className="mb-1 text-xs font-medium text-red-700">
+          The full raw_data could not be loaded: {full.error.message}
+        </p>
+      ) : null}
+      {/* Focusable so that the keyboard can scroll it. */}
+      <pre role="region" aria-labelledby={termId} tabIndex={0} className={preClass}>
+        {preview}
+      </pre>
+    </>
+  );
+}
