@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { format } from "prettier";
+import { benchFeedMemory } from "./feed-memory";
 import { benchIngest } from "./ingest";
 
 const DOC = "docs/benchmarks.md";
@@ -25,8 +26,12 @@ async function main(): Promise<void> {
   process.stdout.write("Ingest benchmark…\n");
   const ingest = await benchIngest();
   process.stdout.write(`\n${ingest}\n`);
+  process.stdout.write("Feed memory benchmark…\n");
+  const memory = await benchFeedMemory();
+  process.stdout.write(`\n${memory}\n`);
   let doc = readFileSync(DOC, "utf8");
   doc = replaceSection(doc, "ingest", `${stamp}\n\n${ingest}`);
+  doc = replaceSection(doc, "feed-memory", `${stamp}\n\n${memory}`);
   // Formatted as the repository keeps it, so `npm run format:check` stays green after a run.
   writeFileSync(DOC, await format(doc, { parser: "markdown", printWidth: 120 }));
   process.stdout.write(`Written to ${DOC}\n`);
