@@ -25,13 +25,22 @@ export async function benchFeedMemory(): Promise<string> {
   const redis = new Redis(server.url);
   try {
     const simulator = createSimulator({ seed: 5, largeRawDataEvery: 0 });
-    const rows: string[] = ["| Feed | JSON bytes per record | Redis bytes per record | 1,000,000 records |", "| --- | --- | --- | --- |"];
+    const rows: string[] = [
+      "| Feed | JSON bytes per record | Redis bytes per record | 1,000,000 records |",
+      "| --- | --- | --- | --- |",
+    ];
     for (const feed of ["events", "flows"] as const) {
       const before = await usedMemory(redis);
       let jsonBytes = 0;
       for (let i = 0; i < RECORDS / BATCH; i++) {
-        const batch = simulator.generate({ nowMs: 1764368000000 + i * 1000, eventCount: feed === "events" ? BATCH : 0, flowCount: feed === "flows" ? BATCH : 0 });
-        const records = (feed === "events" ? batch.events : batch.flows.slice(0, BATCH)).map((r) => toNewRecord(feed, r));
+        const batch = simulator.generate({
+          nowMs: 1764368000000 + i * 1000,
+          eventCount: feed === "events" ? BATCH : 0,
+          flowCount: feed === "flows" ? BATCH : 0,
+        });
+        const records = (feed === "events" ? batch.events : batch.flows.slice(0, BATCH)).map((r) =>
+          toNewRecord(feed, r),
+        );
         jsonBytes += records.reduce((n, r) => n + Buffer.byteLength(r.json), 0);
         await appendRecords(redis, feed, records, 0);
       }
