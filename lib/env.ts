@@ -30,6 +30,10 @@ const ZLogLevel = z.enum(["debug", "info", "warn", "error"], {
   error: "must be one of debug, info, warn, error",
 });
 
+const ZFlag = z
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+  .transform((v) => v === "true" || v === "1");
+
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 const ZStartEnv = z.object({
@@ -68,6 +72,41 @@ const ZServerEnv = z.object({
     .min(0, "must be 0 or more")
     .max(100_000, "must be at most 100000")
     .default(2),
+  HEC_ALLOW_PRIVATE_NETWORKS: ZFlag.default(false),
+  HEC_ALLOW_INSECURE_HTTP: ZFlag.default(false),
+  HEC_BATCH_MAX_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(10_000, "must be at least 10000")
+    .default(1_000_000),
+  HEC_BATCH_MAX_RECORDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100_000, "must be at most 100000")
+    .default(5000),
+  HEC_MAX_EVENT_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(10_000, "must be at least 10000")
+    .default(5_000_000),
+  HEC_TIMEOUT_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .positive("must be above 0")
+    .max(600, "must be at most 600")
+    .default(30),
+  HEC_GZIP_LEVEL: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 9")
+    .max(9, "must be between 1 and 9")
+    .default(1),
+  DELIVERY_CONCURRENCY: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1000")
+    .default(50),
   SIMULATOR_SEED: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ error: "must be a number" }).int("must be a whole number").optional(),

@@ -1,9 +1,18 @@
 import { randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import { Queue, Worker, type Job } from "bullmq";
+import { disconnectDb, db } from "@/lib/db";
+import { runPump, type TDeliveryConfig } from "@/lib/delivery/pump";
 import { serverEnv } from "@/lib/env";
+import { closeHecConnections } from "@/lib/hec/sender";
 import {
   DEFAULT_JOB_OPTIONS,
+  DELIVERY_QUEUE,
+  DISPATCH_EVERY_MS,
+  JOB_DISPATCH,
+  JOB_PUMP,
+  PUMP_BUDGET_MS,
+  ZPumpPayload,
   JOB_SIMULATE,
   JOB_TRIM_FEEDS,
   MAINTENANCE_QUEUE,
@@ -14,6 +23,7 @@ import {
 } from "@/lib/jobs/queues";
 import { logger, setLogLevel } from "@/lib/logger";
 import { createRedis } from "@/lib/redis";
+import { dispatchPumps } from "./dispatch";
 import { createSimulation } from "./simulate";
 import { trimFeeds } from "./trim-feeds";
 
@@ -69,6 +79,47 @@ async function main(): Promise<void> {
     { connection: createRedis("worker"), concurrency: 1 },
   );
   worker.on("failed", (job, error) => logger.warn("job failed", { job: job?.name, error: error.message }));
+
+  const config: TDeliveryConfig = {
+    batchMaxBytes: env.HEC_BATCH_MAX_BYTES,
+    batchMaxRecords: env.HEC_BATCH_MAX_RECORDS,
+    maxEventBytes: env.HEC_MAX_EVENT_BYTES,
+    timeoutMs: env.HEC_TIMEOUT_SECONDS * 1000,
+    gzipLevel: env.HEC_GZIP_LEVEL,
+    allowPrivateNetworks: env.HEC_ALLOW_PRIVATE_NETWORKS,
+    encryptionKey: env.encryptionKey,
+    maxFeedLength: env.FEED_MAX_RECORDS,
+  };
+  // Aborted on shutdown: a batch in flight is abandoned (its marker not moved) and resent later.
+  const shutdown = new AbortController();
+  const deliveryQueue = new Queue(DELIVERY_QUEUE, {
+    connection: redis,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+  });
+  await deliveryQueue.upsertJobScheduler(JOB_DISPATCH, { every: DISPATCH_EVERY_MS }, { name: JOB_DISPATCH, data: {} });
+  const deliveryWorker = new Worker(
+    DELIVERY_QUEUE,
+    async (job: Job) => {
+      if (job.name === JOB_DISPATCH) return { queued: await dispatchPumps(db(), redis, deliveryQueue) };
+      if (job.name === JOB_PUMP) {
+        const { integrationId, source } = ZPumpPayload.parse(job.data);
+        const ctx = { prisma: db(), redis, config, signal: shutdown.signal };
+        return { outcome: await runPump(ctx, integrationId, source, PUMP_BUDGET_MS) };
+      }
+      throw new Error(`Unknown delivery job: ${job.name}`);
+    },
+    {
+      connection: createRedis("worker"),
+      concurrency: env.DELIVERY_CONCURRENCY,
+      // A worker that dies loses its lock within seconds; its pumps then move to another worker.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 1000,
+    },
+  );
+  deliveryWorker.on("failed", (job, error) =>
+    logger.warn("delivery job failed", { job: job?.name, pump: job?.id, error: error.message }),
+  );
   logger.info("worker ready", {
     workerId,
     simulator: env.SIMULATOR === "on" ? `${env.SIMULATOR_RATE} records/s per feed, seed ${seed}` : "off",
@@ -80,9 +131,12 @@ async function main(): Promise<void> {
     isStopping = true;
     logger.info("worker stopping", { workerId, signal });
     clearInterval(heartbeat);
+    shutdown.abort();
+    closeHecConnections();
     try {
-      await worker.close();
-      await queue.close();
+      await Promise.all([worker.close(), deliveryWorker.close()]);
+      await Promise.all([queue.close(), deliveryQueue.close()]);
+      await disconnectDb();
       await redis.del(heartbeatKey);
       await redis.quit();
     } catch {

@@ -11,7 +11,9 @@ const EVENT_ENDPOINT = /\/services\/collector(?:\/event(?:\/1\.0)?)?$/i;
 const OTHER_ENDPOINT = /\/services\/collector\/(raw|health|ack)(\/.*)?$/i;
 export const HEC_EVENT_PATH = "/services/collector/event";
 
-export function normaliseIngestionUrl(input: string): TUrlResult {
+export type TUrlPolicy = { allowInsecureHttp: boolean };
+
+export function normaliseIngestionUrl(input: string, policy: TUrlPolicy = { allowInsecureHttp: false }): TUrlResult {
   const text = input.trim();
   if (text === "") return { ok: false, reason: "Ingestion URL is required" };
   if (/\s/.test(text)) return { ok: false, reason: "Ingestion URL must not contain spaces" };
@@ -22,7 +24,8 @@ export function normaliseIngestionUrl(input: string): TUrlResult {
   } catch {
     return { ok: false, reason: "Ingestion URL is not a valid URL" };
   }
-  if (url.protocol !== "https:") {
+  const isHttpAllowed = policy.allowInsecureHttp && url.protocol === "http:";
+  if (url.protocol !== "https:" && !isHttpAllowed) {
     return { ok: false, reason: "Ingestion URL must use https:// so the API key is never sent in clear" };
   }
   if (url.username || url.password) {
@@ -32,7 +35,7 @@ export function normaliseIngestionUrl(input: string): TUrlResult {
     return { ok: false, reason: "Ingestion URL must not contain a query string or fragment" };
   }
   if (!url.hostname) return { ok: false, reason: "Ingestion URL must name a host" };
-  const port = url.port === "" ? "443" : url.port;
+  const port = url.port === "" ? (url.protocol === "http:" ? "80" : "443") : url.port;
   let path = url.pathname.replace(/\/+$/, "");
   if (OTHER_ENDPOINT.test(path)) {
     return {
@@ -41,7 +44,7 @@ export function normaliseIngestionUrl(input: string): TUrlResult {
     };
   }
   path = path.replace(EVENT_ENDPOINT, "").replace(/\/+$/, "");
-  return { ok: true, value: `https://${url.hostname}:${port}${path}` };
+  return { ok: true, value: `${url.protocol}//${url.hostname}:${port}${path}` };
 }
 
 /** The URL a batch is posted to. */

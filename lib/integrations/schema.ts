@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normaliseIngestionUrl } from "@/lib/integrations/ingestion-url";
+import { normaliseIngestionUrl, type TUrlPolicy } from "@/lib/integrations/ingestion-url";
 
 /**
  * The rules of an integration, shared by the REST API and the New Integration panel,
@@ -42,14 +42,17 @@ export const ZDescription = text("Description")
   .max(500, "Description must be at most 500 characters")
   .refine((v) => !CONTROL_CHARS.test(v), "Description must not contain control characters");
 
-export const ZIngestionUrl = text("Ingestion URL")
-  .max(2048, "Ingestion URL must be at most 2048 characters")
-  .transform((value, ctx) => {
-    const result = normaliseIngestionUrl(value);
-    if (result.ok) return result.value;
-    ctx.addIssue({ code: "custom", message: result.reason });
-    return z.NEVER;
-  });
+export const ingestionUrlField = (policy: TUrlPolicy) =>
+  text("Ingestion URL")
+    .max(2048, "Ingestion URL must be at most 2048 characters")
+    .transform((value, ctx) => {
+      const result = normaliseIngestionUrl(value, policy);
+      if (result.ok) return result.value;
+      ctx.addIssue({ code: "custom", message: result.reason });
+      return z.NEVER;
+    });
+
+export const ZIngestionUrl = ingestionUrlField({ allowInsecureHttp: false });
 
 export const ZApiKey = text("API Key")
   .min(1, "API Key is required")
@@ -111,19 +114,22 @@ export const ZEventFilter = z
   .array(ZFilterCondition, { error: "Event filter must be a list of conditions" })
   .max(MAX_FILTER_CONDITIONS, `Event filter takes at most ${MAX_FILTER_CONDITIONS} conditions`);
 
-const fields = {
-  app: ZApp,
-  auth: ZAuth,
-  name: ZName,
-  description: ZDescription,
-  ingestionUrl: ZIngestionUrl,
-  apiKey: ZApiKey,
-  index: ZIndex,
-  events: flag("Events"),
-  flows: flag("Flows"),
-  eventFilter: ZEventFilter,
-  errorEvents: flag("Create an event if errors occur with the integration"),
-};
+function integrationFields(policy: TUrlPolicy) {
+  return {
+    app: ZApp,
+    auth: ZAuth,
+    name: ZName,
+    description: ZDescription,
+    ingestionUrl: ingestionUrlField(policy),
+    apiKey: ZApiKey,
+    index: ZIndex,
+    events: flag("Events"),
+    flows: flag("Flows"),
+    eventFilter: ZEventFilter,
+    errorEvents: flag("Create an event if errors occur with the integration"),
+    paused: flag("Paused"),
+  };
+}
 
 const NEEDS_SOURCE = "Choose at least one data source: Events or Flows";
 
@@ -138,41 +144,48 @@ const everyTime = {
   when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null,
 };
 
-export const ZCreateIntegrationInput = z
-  .strictObject({
-    ...fields,
-    app: fields.app.default("splunk"),
-    auth: fields.auth.default("api_key"),
-    description: fields.description.default(""),
-    index: fields.index.default(null),
-    events: fields.events.default(true),
-    flows: fields.flows.default(false),
-    eventFilter: fields.eventFilter.default([]),
-    errorEvents: fields.errorEvents.default(true),
-  })
-  .superRefine(requireDataSource, everyTime);
-
-/** PATCH takes any subset; apiKey omitted keeps the stored token. */
-export const ZUpdateIntegrationInput = z.strictObject({
-  app: fields.app.optional(),
-  auth: fields.auth.optional(),
-  name: fields.name.optional(),
-  description: fields.description.optional(),
-  ingestionUrl: fields.ingestionUrl.optional(),
-  apiKey: fields.apiKey.optional(),
-  index: fields.index.optional(),
-  events: fields.events.optional(),
-  flows: fields.flows.optional(),
-  eventFilter: fields.eventFilter.optional(),
-  errorEvents: fields.errorEvents.optional(),
-});
-
-/** The panel's form: the create rules, but when editing an empty API Key means "keep". */
-export function integrationFormSchema(mode: "create" | "edit") {
-  if (mode === "create") return ZCreateIntegrationInput;
-  return z
+/**
+ * The schemas under a server's URL policy (plain http:// only where the operator
+ * allowed it). The browser gets the policy from /api/settings, so both agree.
+ */
+export function integrationSchemas(policy: TUrlPolicy) {
+  const fields = integrationFields(policy);
+  const create = z
     .strictObject({
       ...fields,
+      app: fields.app.default("splunk"),
+      auth: fields.auth.default("api_key"),
+      description: fields.description.default(""),
+      index: fields.index.default(null),
+      events: fields.events.default(true),
+      flows: fields.flows.default(false),
+      eventFilter: fields.eventFilter.default([]),
+      errorEvents: fields.errorEvents.default(true),
+      paused: fields.paused.default(false),
+    })
+    .superRefine(requireDataSource, everyTime);
+
+  /** PATCH takes any subset; apiKey omitted keeps the stored token. */
+  const update = z.strictObject({
+    app: fields.app.optional(),
+    auth: fields.auth.optional(),
+    name: fields.name.optional(),
+    description: fields.description.optional(),
+    ingestionUrl: fields.ingestionUrl.optional(),
+    apiKey: fields.apiKey.optional(),
+    index: fields.index.optional(),
+    events: fields.events.optional(),
+    flows: fields.flows.optional(),
+    eventFilter: fields.eventFilter.optional(),
+    errorEvents: fields.errorEvents.optional(),
+    paused: fields.paused.optional(),
+  });
+
+  /** The panel's form: the create rules, but when editing an empty API Key means "keep". */
+  const edit = z
+    .strictObject({
+      ...fields,
+      paused: fields.paused.optional(),
       apiKey: z
         .string()
         .trim()
@@ -180,6 +193,17 @@ export function integrationFormSchema(mode: "create" | "edit") {
         .pipe(fields.apiKey.optional()),
     })
     .superRefine(requireDataSource, everyTime);
+  return { create, update, edit };
+}
+
+const DEFAULT_SCHEMAS = integrationSchemas({ allowInsecureHttp: false });
+export const ZCreateIntegrationInput = DEFAULT_SCHEMAS.create;
+export const ZUpdateIntegrationInput = DEFAULT_SCHEMAS.update;
+
+/** The panel's form schema under the server's policy. */
+export function integrationFormSchema(mode: "create" | "edit", policy: TUrlPolicy = { allowInsecureHttp: false }) {
+  const schemas = integrationSchemas(policy);
+  return mode === "create" ? schemas.create : schemas.edit;
 }
 
 /** Checks the data sources of an integration after a partial update is merged. */
@@ -196,6 +220,25 @@ export type TEventFilter = z.infer<typeof ZEventFilter>;
 export const INTEGRATION_STATUSES = ["pending", "healthy", "retrying", "error", "paused"] as const;
 export type TIntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
 
+export const DELIVERY_STATUSES = ["pending", "healthy", "retrying", "error"] as const;
+
+/** How far a data source is behind its feed. */
+export type TLag = { records: number; oldestAgeSeconds: number | null };
+
+/** Delivery of one data source of an integration. Counts are numbers (exact up to 2^53). */
+export type TSourceDelivery = {
+  status: (typeof DELIVERY_STATUSES)[number];
+  statusDetail: string;
+  deliveredRecords: number;
+  deliveredBytes: number;
+  setAsideRecords: number;
+  gapRecords: number;
+  lastDeliveredAt: string | null;
+  lastErrorAt: string | null;
+  nextAttemptAt: string | null;
+  lag: TLag | null;
+};
+
 /** The API shape of an integration. The token never leaves the server; apiKeyHint is its last 4 characters at most. */
 export type TIntegration = {
   id: string;
@@ -210,8 +253,11 @@ export type TIntegration = {
   flows: boolean;
   eventFilter: TEventFilter;
   errorEvents: boolean;
+  paused: boolean;
   status: TIntegrationStatus;
   statusDetail: string;
+  lastDeliveredAt: string | null;
+  delivery: { events?: TSourceDelivery; flows?: TSourceDelivery };
   createdAt: string;
   updatedAt: string;
 };

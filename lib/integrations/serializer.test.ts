@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Integration } from "@/lib/generated/prisma/client";
-import { serializeIntegration } from "@/lib/integrations/serializer";
+import type { Delivery } from "@/lib/generated/prisma/client";
+import { serializeIntegration, type TIntegrationRow } from "@/lib/integrations/serializer";
 
-const row: Integration = {
+const row: TIntegrationRow = {
   id: "7f1e3c1a-0000-4000-8000-000000000001",
   accountId: "default",
   app: "splunk",
@@ -18,16 +18,37 @@ const row: Integration = {
   flows: true,
   eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
   errorEvents: false,
-  status: "pending",
-  statusDetail: "",
+  paused: false,
   createdAt: new Date("2026-11-01T10:00:00Z"),
   updatedAt: new Date("2026-11-02T10:00:00Z"),
+  deliveries: [],
 };
+
+function delivery(source: string, overrides: Partial<Delivery> = {}): Delivery {
+  return {
+    integrationId: row.id,
+    source,
+    marker: "1-1",
+    status: "pending",
+    statusDetail: "",
+    deliveredRecords: 0n,
+    deliveredBytes: 0n,
+    setAsideRecords: 0,
+    gapRecords: 0n,
+    failures: 0,
+    lastDeliveredAt: null,
+    lastErrorAt: null,
+    lastErrorEventAt: null,
+    nextAttemptAt: null,
+    updatedAt: new Date("2026-11-02T10:00:00Z"),
+    ...overrides,
+  };
+}
 
 describe("serializeIntegration", () => {
   it("gives the API shape with the hint and never the ciphertext", () => {
     const out = serializeIntegration(row);
-    expect(out).toEqual({
+    expect(out).toMatchObject({
       id: row.id,
       app: "splunk",
       auth: "api_key",
@@ -40,16 +61,77 @@ describe("serializeIntegration", () => {
       flows: true,
       eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
       errorEvents: false,
+      paused: false,
       status: "pending",
       statusDetail: "",
+      lastDeliveredAt: null,
+      delivery: {},
       createdAt: "2026-11-01T10:00:00.000Z",
       updatedAt: "2026-11-02T10:00:00.000Z",
     });
     expect(JSON.stringify(out)).not.toContain("v1.aaaa");
     expect(out).not.toHaveProperty("nameKey");
+    expect(out).not.toHaveProperty("tokenCiphertext");
   });
 
   it("turns a stored filter it cannot read into no filter rather than failing the list", () => {
     expect(serializeIntegration({ ...row, eventFilter: { broken: true } }).eventFilter).toEqual([]);
+  });
+
+  it("reports counts and lag per data source, and the newest delivery", () => {
+    const out = serializeIntegration(
+      {
+        ...row,
+        deliveries: [
+          delivery("events", {
+            status: "healthy",
+            deliveredRecords: 1200n,
+            deliveredBytes: 1_800_000n,
+            lastDeliveredAt: new Date("2026-11-02T11:00:00Z"),
+          }),
+          delivery("flows", {
+            status: "healthy",
+            deliveredRecords: 5n,
+            lastDeliveredAt: new Date("2026-11-02T12:00:00Z"),
+          }),
+        ],
+      },
+      { events: { records: 30, oldestAgeSeconds: 2 } },
+    );
+    expect(out.status).toBe("healthy");
+    expect(out.lastDeliveredAt).toBe("2026-11-02T12:00:00.000Z");
+    expect(out.delivery.events).toMatchObject({
+      deliveredRecords: 1200,
+      deliveredBytes: 1_800_000,
+      lag: { records: 30, oldestAgeSeconds: 2 },
+    });
+    expect(out.delivery.flows?.lag).toBeNull();
+  });
+
+  it("takes the worst source's status and says which source it is", () => {
+    const out = serializeIntegration({
+      ...row,
+      deliveries: [
+        delivery("events", { status: "healthy" }),
+        delivery("flows", { status: "error", statusDetail: "Splunk rejected the index" }),
+      ],
+    });
+    expect(out).toMatchObject({ status: "error", statusDetail: "Flows: Splunk rejected the index" });
+  });
+
+  it("shows Paused over everything, and ignores sources switched off", () => {
+    const paused = serializeIntegration({
+      ...row,
+      paused: true,
+      deliveries: [delivery("events", { status: "error" })],
+    });
+    expect(paused.status).toBe("paused");
+    const flowsOff = serializeIntegration({
+      ...row,
+      flows: false,
+      deliveries: [delivery("flows", { status: "error" })],
+    });
+    expect(flowsOff.status).toBe("pending");
+    expect(flowsOff.delivery.flows).toBeUndefined();
   });
 });

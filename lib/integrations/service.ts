@@ -1,17 +1,19 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { forgetAttempts, readAttempts, type TDeliveryAttempt } from "@/lib/delivery/attempts";
+import { lagKey, readLags } from "@/lib/delivery/lag";
+import { ensureDeliveries } from "@/lib/delivery/state";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import {
-  checkDataSources,
-  ZCreateIntegrationInput,
-  ZUpdateIntegrationInput,
-  type TIntegration,
-} from "@/lib/integrations/schema";
-import { serializeIntegration } from "@/lib/integrations/serializer";
-import { encryptToken, tokenHint } from "@/lib/security/token-cipher";
+import { checkDataSources, integrationSchemas, type TIntegration } from "@/lib/integrations/schema";
+import { serializeIntegration, type TIntegrationRow, type TLagBySource } from "@/lib/integrations/serializer";
+import { logger } from "@/lib/logger";
+import { sharedRedis } from "@/lib/redis";
+import { testConnection, type TTestResult } from "@/lib/delivery/test-connection";
+import { decryptToken, encryptToken, tokenHint } from "@/lib/security/token-cipher";
+import { checkDestinationHost } from "@/lib/security/url-guard";
 import { parseOrThrow } from "@/lib/validation";
 
 // A single account for now; every query is scoped to it so accounts can follow.
@@ -31,26 +33,116 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
+/** What the operator allows for destinations (off by default): plain http and private networks. */
+export function destinationPolicy() {
+  const env = serverEnv();
+  return { allowInsecureHttp: env.HEC_ALLOW_INSECURE_HTTP, allowPrivateNetworks: env.HEC_ALLOW_PRIVATE_NETWORKS };
+}
+
+function schemas() {
+  return integrationSchemas(destinationPolicy());
+}
+
+/** Save-time guard: literal addresses and reserved names are refused before anything is stored. */
+function checkDestination(ingestionUrl: string): void {
+  const verdict = checkDestinationHost(new URL(ingestionUrl).hostname, destinationPolicy());
+  if (!verdict.ok) {
+    const reason = `Ingestion URL is not allowed: ${verdict.reason}`;
+    throw new AppError("validation_failed", reason, [{ name: "ingestionUrl", reason }]);
+  }
+}
+
 function notFound(): AppError {
   return new AppError("not_found", "No integration has this id.");
+}
+
+/** Rows with their lag; lag is left out (null) while Redis cannot be reached. */
+async function withStatus(rows: TIntegrationRow[]): Promise<TIntegration[]> {
+  let lags = new Map<string, { records: number; oldestAgeSeconds: number | null }>();
+  const positions = rows.flatMap((r) =>
+    (r.deliveries ?? []).map((d) => ({ integrationId: r.id, source: d.source, marker: d.marker })),
+  );
+  if (positions.length > 0) {
+    try {
+      lags = await readLags(await sharedRedis(1000), positions);
+    } catch (error) {
+      logger.warn("lag unavailable", { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return rows.map((row) => {
+    const lag: TLagBySource = {};
+    for (const d of row.deliveries ?? []) lag[d.source] = lags.get(lagKey(row.id, d.source));
+    return serializeIntegration(row, lag);
+  });
 }
 
 export async function findIntegrations(): Promise<TIntegration[]> {
   const rows = await db().integration.findMany({
     where: { accountId: ACCOUNT_ID },
+    include: { deliveries: true },
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
   });
-  return rows.map(serializeIntegration);
+  return withStatus(rows);
+}
+
+async function findRow(id: string): Promise<TIntegrationRow> {
+  const row = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID }, include: { deliveries: true } });
+  if (!row) throw notFound();
+  return row;
 }
 
 export async function findIntegration(id: string): Promise<TIntegration> {
-  const row = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
-  if (!row) throw notFound();
-  return serializeIntegration(row);
+  const [integration] = await withStatus([await findRow(id)]);
+  return integration!;
+}
+
+export type TIntegrationActivity = {
+  attempts: TDeliveryAttempt[];
+  setAside: { id: string; source: string; marker: string; reason: string; preview: string; createdAt: string }[];
+};
+
+/** The last delivery attempts and the records set aside, for the integration's page. */
+export async function findIntegrationActivity(id: string): Promise<TIntegrationActivity> {
+  await findRow(id);
+  const setAside = await db().setAsideRecord.findMany({
+    where: { integrationId: id },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+  });
+  let attempts: TDeliveryAttempt[] = [];
+  try {
+    attempts = await readAttempts(await sharedRedis(1000), id);
+  } catch {
+    // Attempts live in Redis; without it the page shows the rest.
+  }
+  return {
+    attempts,
+    setAside: setAside.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+  };
+}
+
+/**
+ * Starts each enabled source at its feed's head. Without Redis the dispatcher does it
+ * once Redis is back, so saving never fails for it.
+ */
+async function startDeliveries(
+  id: string,
+  flags: { events: boolean; flows: boolean },
+  restart: ("events" | "flows")[] = [],
+) {
+  try {
+    await ensureDeliveries(db(), await sharedRedis(1000), id, flags, restart);
+  } catch (error) {
+    logger.warn("deliveries not started yet", {
+      integrationId: id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 export async function createIntegration(input: unknown): Promise<TIntegration> {
-  const data = parseOrThrow(ZCreateIntegrationInput, input);
+  const data = parseOrThrow(schemas().create, input);
+  checkDestination(data.ingestionUrl);
   const id = randomUUID();
   try {
     const row = await db().integration.create({
@@ -70,17 +162,20 @@ export async function createIntegration(input: unknown): Promise<TIntegration> {
         flows: data.flows,
         eventFilter: data.eventFilter,
         errorEvents: data.errorEvents,
+        paused: data.paused,
       },
     });
-    return serializeIntegration(row);
+    await startDeliveries(row.id, row);
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(data.name);
     throw error;
   }
+  return findIntegration(id);
 }
 
 export async function updateIntegration(id: string, input: unknown): Promise<TIntegration> {
-  const data = parseOrThrow(ZUpdateIntegrationInput, input);
+  const data = parseOrThrow(schemas().update, input);
+  if (data.ingestionUrl !== undefined) checkDestination(data.ingestionUrl);
   const current = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
   if (!current) throw notFound();
 
@@ -92,6 +187,9 @@ export async function updateIntegration(id: string, input: unknown): Promise<TIn
     throw new AppError("validation_failed", sourcesProblem, [{ name: "events", reason: sourcesProblem }]);
   }
 
+  const destinationChanged = ["ingestionUrl", "apiKey", "index", "eventFilter", "paused"].some(
+    (field) => data[field as keyof typeof data] !== undefined,
+  );
   try {
     const row = await db().integration.update({
       where: { id: current.id },
@@ -110,18 +208,76 @@ export async function updateIntegration(id: string, input: unknown): Promise<TIn
         ...(data.flows !== undefined ? { flows: data.flows } : {}),
         ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
         ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
+        ...(data.paused !== undefined ? { paused: data.paused } : {}),
+        // A fix (new key, URL or index) or a resume is tried on the next batch, not after the backoff.
+        ...(destinationChanged ? { deliveries: { updateMany: { where: {}, data: { nextAttemptAt: null } } } } : {}),
       },
     });
-    return serializeIntegration(row);
+    const switchedOn = (["events", "flows"] as const).filter((s) => row[s] && !current[s]);
+    await startDeliveries(row.id, row, switchedOn);
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(data.name ?? current.name);
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw notFound();
     throw error;
   }
+  return findIntegration(id);
 }
 
 /** Removes the connector here only; nothing is deleted in Splunk. */
 export async function deleteIntegration(id: string): Promise<void> {
   const { count } = await db().integration.deleteMany({ where: { id, accountId: ACCOUNT_ID } });
   if (count === 0) throw notFound();
+  // Its pumps stop at their next batch: they find no integration.
+  await sharedRedis(1000)
+    .then((redis) => forgetAttempts(redis, id))
+    .catch(() => undefined);
+}
+
+/** Splits the test's own flag from the integration fields, so the fields keep their strict rules. */
+function takeTestFlag(input: unknown): { sendTestEvent: boolean; rest: unknown } {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return { sendTestEvent: false, rest: input };
+  const { sendTestEvent, ...rest } = input as Record<string, unknown>;
+  if (sendTestEvent !== undefined && typeof sendTestEvent !== "boolean") {
+    throw new AppError("validation_failed", "sendTestEvent must be true or false", [
+      { name: "sendTestEvent", reason: "sendTestEvent must be true or false" },
+    ]);
+  }
+  return { sendTestEvent: sendTestEvent === true, rest };
+}
+
+function runTest(target: { ingestionUrl: string; token: string; index: string | null }, sendTestEvent: boolean) {
+  const env = serverEnv();
+  return testConnection(target, {
+    sendTestEvent,
+    allowPrivateNetworks: env.HEC_ALLOW_PRIVATE_NETWORKS,
+    timeoutMs: Math.min(env.HEC_TIMEOUT_SECONDS, 15) * 1000,
+  });
+}
+
+/** Tests an integration that is not saved: the same body as a create, plus sendTestEvent. */
+export async function testNewIntegration(input: unknown): Promise<TTestResult> {
+  const { sendTestEvent, rest } = takeTestFlag(input);
+  const data = parseOrThrow(schemas().create, rest);
+  checkDestination(data.ingestionUrl);
+  return runTest({ ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index }, sendTestEvent);
+}
+
+/** Tests a saved integration, with any unsaved changes from the body; no apiKey means the stored one. */
+export async function testSavedIntegration(id: string, input: unknown): Promise<TTestResult> {
+  const { sendTestEvent, rest } = takeTestFlag(input ?? {});
+  const data = parseOrThrow(schemas().update, rest);
+  const row = await findRow(id);
+  const ingestionUrl = data.ingestionUrl ?? row.ingestionUrl;
+  checkDestination(ingestionUrl);
+  let token = data.apiKey;
+  if (token === undefined) {
+    try {
+      token = decryptToken(row.tokenCiphertext, serverEnv().encryptionKey, row.id);
+    } catch {
+      throw new AppError("validation_failed", "The stored API key cannot be decrypted; enter it again.", [
+        { name: "apiKey", reason: "The stored API key cannot be decrypted; enter it again" },
+      ]);
+    }
+  }
+  return runTest({ ingestionUrl, token, index: data.index !== undefined ? data.index : row.index }, sendTestEvent);
 }

@@ -19,3 +19,21 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: true,
   removeOnFail: 100,
 } as const;
+
+export const DELIVERY_QUEUE = "delivery";
+export const JOB_DISPATCH = "dispatch";
+export const JOB_PUMP = "pump";
+export const DISPATCH_EVERY_MS = 500;
+/** A pump hands its slot back after this long, so many integrations share the workers fairly. */
+export const PUMP_BUDGET_MS = 15_000;
+
+export const ZPumpPayload = z.strictObject({
+  integrationId: z.string().min(1).max(64),
+  source: z.enum(["events", "flows"]),
+});
+export type TPumpPayload = z.infer<typeof ZPumpPayload>;
+
+/** One job id per (integration, source): BullMQ keeps one job per id, so one pump runs at a time. */
+export function pumpJobId(payload: TPumpPayload): string {
+  return `pump__${payload.integrationId}__${payload.source}`;
+}

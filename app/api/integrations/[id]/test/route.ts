@@ -1,0 +1,12 @@
+import { handleErrors } from "@/lib/http/problem-response";
+import { readJsonBody } from "@/lib/http/json-body";
+import { testSavedIntegration } from "@/lib/integrations/service";
+
+type TContext = { params: Promise<{ id: string }> };
+
+/** Tests a saved integration, with unsaved changes from the body (an omitted apiKey uses the stored one). */
+export const POST = handleErrors(async (request: Request, { params }: TContext) => {
+  const { id } = await params;
+  const body = request.headers.get("content-length") === "0" ? {} : await readJsonBody(request);
+  return Response.json(await testSavedIntegration(id, body));
+});

@@ -1,0 +1,34 @@
+import type { Redis } from "ioredis";
+
+/** The last delivery attempts of an integration, kept in Redis (one list push a batch, not a database row). */
+export type TDeliveryAttempt = {
+  at: string;
+  source: string;
+  outcome: "accepted" | "partly-accepted" | "retry" | "rejected" | "too-large" | "network";
+  httpStatus: number | null;
+  hecCode: number | null;
+  records: number;
+  bytes: number;
+  durationMs: number;
+  detail: string;
+};
+
+export const ATTEMPTS_KEPT = 20;
+const key = (integrationId: string) => `delivery:attempts:${integrationId}`;
+
+export async function recordAttempt(redis: Redis, integrationId: string, attempt: TDeliveryAttempt): Promise<void> {
+  await redis
+    .multi()
+    .lpush(key(integrationId), JSON.stringify(attempt))
+    .ltrim(key(integrationId), 0, ATTEMPTS_KEPT - 1)
+    .exec();
+}
+
+export async function readAttempts(redis: Redis, integrationId: string): Promise<TDeliveryAttempt[]> {
+  const items = await redis.lrange(key(integrationId), 0, ATTEMPTS_KEPT - 1);
+  return items.map((item) => JSON.parse(item) as TDeliveryAttempt);
+}
+
+export async function forgetAttempts(redis: Redis, integrationId: string): Promise<void> {
+  await redis.del(key(integrationId));
+}

@@ -1,0 +1,46 @@
+import type { Redis } from "ioredis";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { readHead, type TFeedName } from "@/lib/feeds/feed-store";
+
+/** Where a new pump starts: after the newest record, so it delivers what arrives from now on. */
+export async function headMarker(redis: Redis, feed: TFeedName): Promise<string> {
+  const head = await readHead(redis, feed);
+  // An empty feed still has a sequence; `0-<n>` sorts before every later record.
+  return head.lastMarker ?? `0-${head.appended}`;
+}
+
+export type TSourceFlags = { events: boolean; flows: boolean };
+
+export function enabledSources(flags: TSourceFlags): TFeedName[] {
+  return [...(flags.events ? (["events"] as const) : []), ...(flags.flows ? (["flows"] as const) : [])];
+}
+
+/**
+ * Creates the delivery state of each enabled source that has none, starting at the
+ * feed's head; with `restart`, also moves the given sources back to the head (a source
+ * switched off and on again starts from now rather than replaying what it skipped).
+ */
+export async function ensureDeliveries(
+  prisma: PrismaClient,
+  redis: Redis,
+  integrationId: string,
+  flags: TSourceFlags,
+  restart: TFeedName[] = [],
+): Promise<void> {
+  for (const source of enabledSources(flags)) {
+    const marker = await headMarker(redis, source);
+    if (restart.includes(source)) {
+      await prisma.delivery.upsert({
+        where: { integrationId_source: { integrationId, source } },
+        create: { integrationId, source, marker },
+        update: { marker, nextAttemptAt: null, failures: 0 },
+      });
+    } else {
+      await prisma.delivery.upsert({
+        where: { integrationId_source: { integrationId, source } },
+        create: { integrationId, source, marker },
+        update: {},
+      });
+    }
+  }
+}

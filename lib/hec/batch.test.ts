@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import type { TFeedEntry } from "@/lib/feeds/feed-store";
+import { buildBatch } from "@/lib/hec/batch";
+
+function entries(n: number, size = 100, type = "Security"): TFeedEntry[] {
+  return Array.from({ length: n }, (_, i) => ({
+    marker: `1000-${i + 1}`,
+    seq: i + 1,
+    json: JSON.stringify({ event_type: type, time: "1764368000000", pad: "x".repeat(size), n: String(i) }),
+    eventType: type,
+    eventSubType: "IPS",
+  }));
+}
+const options = { source: "events" as const, index: null, maxEventBytes: 5_000_000 };
+
+describe("buildBatch", () => {
+  it("stacks envelopes one a line and accounts for every entry", () => {
+    const batch = buildBatch(entries(3), options, { maxBytes: 1_000_000, maxRecords: 100 });
+    const lines = batch.body.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines.map((l) => (JSON.parse(l) as { event: { n: string } }).event.n)).toEqual(["0", "1", "2"]);
+    expect(batch).toMatchObject({ consumed: 3, lastMarker: "1000-3", markers: ["1000-1", "1000-2", "1000-3"] });
+    expect(batch.bytes).toBe(Buffer.byteLength(batch.body));
+  });
+
+  it("never exceeds the byte cap and never splits an event", () => {
+    const all = entries(50, 1000);
+    const batch = buildBatch(all, options, { maxBytes: 10_000, maxRecords: 1000 });
+    expect(batch.bytes).toBeLessThanOrEqual(10_000);
+    expect(Buffer.byteLength(batch.body)).toBe(batch.bytes);
+    for (const line of batch.body.trimEnd().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    const next = buildBatch(all.slice(batch.consumed), options, { maxBytes: 10_000, maxRecords: 1000 });
+    expect(next.markers[0]).toBe(all[batch.consumed]!.marker);
+  });
+
+  it("caps the number of records", () => {
+    expect(buildBatch(entries(10), options, { maxBytes: 1_000_000, maxRecords: 4 }).markers).toHaveLength(4);
+  });
+
+  it("sends an envelope larger than the byte cap alone", () => {
+    const all = entries(3, 50_000);
+    const first = buildBatch(all, options, { maxBytes: 10_000, maxRecords: 100 });
+    expect(first.markers).toEqual(["1000-1"]);
+  });
+
+  it("consumes filtered-out entries without envelopes, so the marker moves past them", () => {
+    const mixed = [...entries(2, 10, "System"), ...entries(1, 10, "Security").map((e) => ({ ...e, marker: "1000-9" }))];
+    const batch = buildBatch(
+      mixed,
+      options,
+      { maxBytes: 1_000_000, maxRecords: 100 },
+      (e) => e.eventType === "Security",
+    );
+    expect(batch.markers).toEqual(["1000-9"]);
+    expect(batch.consumed).toBe(3);
+    const none = buildBatch(entries(2, 10, "System"), options, { maxBytes: 1_000_000, maxRecords: 100 }, () => false);
+    expect(none).toMatchObject({ body: "", markers: [], consumed: 2, lastMarker: "1000-2" });
+  });
+});

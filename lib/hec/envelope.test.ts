@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { buildEnvelope, hecTime, truncateRawData } from "@/lib/hec/envelope";
+
+const record = { event_type: "Security", event_sub_type: "IPS", time: "1764368000123", flow_id: "f1" };
+const json = JSON.stringify(record);
+const options = { source: "events" as const, index: null, maxEventBytes: 5_000_000 };
+
+describe("HEC envelope", () => {
+  it("carries time in seconds with the fraction, host, source, sourcetype and the record unchanged", () => {
+    const envelope = JSON.parse(buildEnvelope(json, options)) as Record<string, unknown>;
+    expect(envelope).toEqual({
+      time: 1764368000.123,
+      host: "cato-sase",
+      source: "cato_networks",
+      sourcetype: "cato:events",
+      event: record,
+    });
+    expect(buildEnvelope(json, options)).toContain(`"event":${json}}`);
+  });
+
+  it("sets the index only when the integration has one, and flows get their sourcetype", () => {
+    const envelope = JSON.parse(buildEnvelope(json, { ...options, source: "flows", index: "cato_flows" })) as Record<
+      string,
+      unknown
+    >;
+    expect(envelope).toMatchObject({ index: "cato_flows", sourcetype: "cato:flows" });
+    expect(JSON.parse(buildEnvelope(json, options))).not.toHaveProperty("index");
+  });
+
+  it("reads time only from the time field, not from values that mention it", () => {
+    expect(hecTime(JSON.stringify({ event_message: '"time":"999"', time: "1764368000005" }))).toBe("1764368000.005");
+    expect(hecTime(JSON.stringify({ event_message: ',"time":"999"' }))).toBeNull();
+    expect(hecTime(JSON.stringify({ time: "42" }))).toBe("0.042");
+  });
+
+  it("leaves time out when the record has none, so Splunk stamps it on arrival", () => {
+    expect(JSON.parse(buildEnvelope('{"event_type":"System"}', options))).not.toHaveProperty("time");
+  });
+
+  it("cuts raw_data over the limit, marks it in indexed fields, and keeps every other field", () => {
+    const big = JSON.stringify({ ...record, event_type: "Detection and Response", raw_data: "é".repeat(60_000) });
+    const envelope = buildEnvelope(big, { ...options, maxEventBytes: 50_000 });
+    const parsed = JSON.parse(envelope) as { fields: Record<string, string>; event: Record<string, string> };
+    expect(parsed.fields).toEqual({ raw_data_truncated: "true", raw_data_original_bytes: "120000" });
+    expect(Buffer.byteLength(JSON.stringify(parsed.event))).toBeLessThanOrEqual(50_000);
+    expect(parsed.event.raw_data!.length).toBeGreaterThan(20_000);
+    expect(parsed.event.flow_id).toBe("f1");
+    expect(parsed.event.raw_data!.endsWith("\uFFFD")).toBe(false);
+  });
+
+  it("does not cut a record under the limit, nor one without raw_data", () => {
+    const small = JSON.stringify({ ...record, raw_data: "x".repeat(1000) });
+    expect(buildEnvelope(small, options)).not.toContain("raw_data_truncated");
+    expect(truncateRawData(JSON.stringify({ ...record, other: "y".repeat(100) }), 10)).toBeNull();
+  });
+});

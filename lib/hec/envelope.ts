@@ -1,0 +1,75 @@
+import type { TFeedName } from "@/lib/feeds/feed-store";
+
+/**
+ * HEC envelopes built as strings from the record's stored JSON text: no parse and
+ * re-stringify per record on the hot path. Only a record larger than the event limit
+ * (a Detection and Response story) is parsed, to cut its raw_data.
+ */
+export const HEC_HOST = "cato-sase";
+export const HEC_SOURCE = "cato_networks";
+export const SOURCETYPES: Record<TFeedName, string> = { events: "cato:events", flows: "cato:flows" };
+export const TEST_SOURCETYPE = "cato:test";
+
+// Records are compact JSON of string values written by the feed, so a key is always
+// preceded by "{" or "," outside any string: a value cannot contain an unescaped quote.
+const TIME_FIELD = /[{,]"time":"(\d{1,16})"/;
+
+export type TEnvelopeOptions = {
+  source: TFeedName;
+  index: string | null;
+  /** raw_data is cut so the record stays under this many bytes (default 5 MB). */
+  maxEventBytes: number;
+};
+
+/** Epoch ms in the record's `time`, as HEC's seconds with a fraction; null when absent. */
+export function hecTime(recordJson: string): string | null {
+  const match = TIME_FIELD.exec(recordJson);
+  if (!match) return null;
+  const ms = match[1]!;
+  if (ms.length <= 3) return `0.${ms.padStart(3, "0")}`;
+  return `${ms.slice(0, -3)}.${ms.slice(-3)}`;
+}
+
+function envelopePrefix(options: TEnvelopeOptions, time: string | null): string {
+  let prefix = "{";
+  if (time) prefix += `"time":${time},`;
+  prefix += `"host":"${HEC_HOST}","source":"${HEC_SOURCE}","sourcetype":"${SOURCETYPES[options.source]}",`;
+  if (options.index) prefix += `"index":${JSON.stringify(options.index)},`;
+  return prefix;
+}
+
+/**
+ * Cuts raw_data so the whole record fits `maxEventBytes`, and says so in indexed fields.
+ * Returns null when the record has no raw_data to cut (it is sent as it is).
+ */
+export function truncateRawData(recordJson: string, maxEventBytes: number): { json: string; fields: string } | null {
+  const record = JSON.parse(recordJson) as Record<string, string>;
+  const raw = record.raw_data;
+  if (typeof raw !== "string") return null;
+  const rawBytes = Buffer.byteLength(raw);
+  const overhead = Buffer.byteLength(recordJson) - Buffer.byteLength(JSON.stringify(raw));
+  let keep = Math.max(0, maxEventBytes - overhead - 2);
+  let cut = Buffer.from(raw)
+    .subarray(0, keep)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+  // JSON escaping can grow the text; shrink until the record fits.
+  while (Buffer.byteLength(JSON.stringify({ ...record, raw_data: cut })) > maxEventBytes && cut.length > 0) {
+    keep = Math.floor(keep * 0.9);
+    cut = cut.slice(0, keep);
+  }
+  return {
+    json: JSON.stringify({ ...record, raw_data: cut }),
+    fields: `{"raw_data_truncated":"true","raw_data_original_bytes":"${rawBytes}"}`,
+  };
+}
+
+/** One envelope: `time`, `host`, `source`, `sourcetype`, `index` when set, `event` the record unchanged. */
+export function buildEnvelope(recordJson: string, options: TEnvelopeOptions): string {
+  const time = hecTime(recordJson);
+  if (recordJson.length > options.maxEventBytes / 4 && Buffer.byteLength(recordJson) > options.maxEventBytes) {
+    const cut = truncateRawData(recordJson, options.maxEventBytes);
+    if (cut) return `${envelopePrefix(options, time)}"fields":${cut.fields},"event":${cut.json}}`;
+  }
+  return `${envelopePrefix(options, time)}"event":${recordJson}}`;
+}
