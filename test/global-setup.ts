@@ -1,6 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
+import { loadLoopbackCertificate } from "@/lib/hec-receiver/certificate";
 
 /**
  * Integration tests run against a real PostgreSQL: a fresh database per run on the
@@ -21,6 +24,13 @@ export default async function setup() {
   // A database of its own on the machine's Redis; tests flush it.
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/9";
   process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  // The HEC receiver's CA, trusted by the test processes the way an operator trusts a
+  // private CA: NODE_EXTRA_CA_CERTS, read when each test process starts.
+  const certDir = join(tmpdir(), "sase-test-hec-cert");
+  const certificate = await loadLoopbackCertificate(certDir);
+  process.env.TEST_HEC_CERT_DIR = certDir;
+  process.env.NODE_EXTRA_CA_CERTS = certificate.caCertPath;
+  process.env.HEC_ALLOW_PRIVATE_NETWORKS = "true";
   execFileSync(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], {
     env: process.env,
     stdio: "pipe",

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { disconnectDb } from "@/lib/db";
+import { appendRecords } from "@/lib/feeds/feed-store";
+import { toNewRecord } from "@/lib/feeds/ingest";
+import type { THecReceiver } from "@/lib/hec-receiver/receiver";
+import { createIntegration, findIntegration } from "@/lib/integrations/service";
+import { startTestReceiver } from "@/test/helpers/hec";
+
+/**
+ * Real worker processes (`npm run worker`) against the test PostgreSQL and Redis,
+ * delivering to the receiver over HTTPS: killed with SIGKILL mid-delivery, two at once.
+ */
+const redis = new Redis(process.env.REDIS_URL!);
+const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+let receiver: THecReceiver;
+const workers: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
+    env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  workers.push(child);
+  return child;
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function appendNumbered(from: number, count: number, batch = 1000) {
+  for (let start = from; start < from + count; start += batch) {
+    const records = Array.from({ length: Math.min(batch, from + count - start) }, (_, i) => ({
+      event_type: "Security",
+      event_sub_type: "IPS",
+      time: String(1764368000000 + start + i),
+      id: String(start + i),
+      pad: "x".repeat(400),
+    }));
+    await appendRecords(
+      redis,
+      "events",
+      records.map((r) => toNewRecord("events", r)),
+      0,
+    );
+  }
+}
+
+function receivedIds(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const envelope of receiver.received()) {
+    const id = (envelope.event as Record<string, string>).id!;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+beforeAll(async () => {
+  receiver = await startTestReceiver();
+});
+
+beforeEach(async () => {
+  await redis.flushdb();
+  await sql.query(`DELETE FROM "Integration"`);
+  receiver.clear();
+  receiver.setFault({ kind: "none" });
+});
+
+afterEach(async () => {
+  for (const child of workers.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+    }
+  }
+});
+
+afterAll(async () => {
+  await receiver.stop();
+  await redis.quit();
+  await sql.end();
+  await disconnectDb();
+});
+
+describe("worker processes", () => {
+  it("lose nothing when a worker is killed with SIGKILL mid-delivery and restarted", async () => {
+    const created = await createIntegration({ name: "Kill drill", ingestionUrl: receiver.url, apiKey: receiver.token });
+    const total = 6000;
+    await appendNumbered(0, total);
+    receiver.setFault({ kind: "slow", delayMs: 30 });
+
+    const first = startWorker();
+    await waitFor(() => receiver.count() >= 1000, 60_000, "the first worker to deliver some records");
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    const beforeRestart = receiver.count();
+    expect(beforeRestart).toBeLessThan(total);
+
+    receiver.setFault({ kind: "none" });
+    startWorker();
+    await waitFor(() => receivedIds().size === total, 90_000, "every record to arrive after the restart");
+    const counts = receivedIds();
+    for (let i = 0; i < total; i++) expect(counts.has(String(i))).toBe(true);
+    const duplicates = [...counts.values()].filter((n) => n > 1).length;
+    // At most the batches in flight when the worker died are sent twice.
+    expect(duplicates).toBeLessThanOrEqual(500);
+    await waitFor(
+      async () => (await findIntegration(created.id)).delivery.events?.lag?.records === 0,
+      10_000,
+      "the marker to reach the head",
+    );
+  });
+
+  it("two workers never run the same pump at once: each record arrives exactly once", async () => {
+    const created = await createIntegration({
+      name: "Two workers",
+      ingestionUrl: receiver.url,
+      apiKey: receiver.token,
+    });
+    receiver.setFault({ kind: "slow", delayMs: 20 });
+    startWorker();
+    startWorker();
+    const total = 4000;
+    await appendNumbered(0, total, 500);
+    await waitFor(() => receiver.count() >= total, 90_000, "every record to arrive");
+    // Once no pump is active and the marker is at the head, anything sent twice has arrived.
+    await waitFor(
+      async () =>
+        (await redis.llen("bull:delivery:active")) === 0 &&
+        (await findIntegration(created.id)).delivery.events?.lag?.records === 0,
+      30_000,
+      "the pumps to finish",
+    );
+    const counts = receivedIds();
+    expect(counts.size).toBe(total);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("stops on SIGTERM within 10 seconds, even with a batch in flight", async () => {
+    await createIntegration({ name: "Term drill", ingestionUrl: receiver.url, apiKey: receiver.token });
+    await appendNumbered(0, 2000);
+    receiver.setFault({ kind: "slow", delayMs: 20_000 });
+    const worker = startWorker();
+    // A pump is active: its batch is in flight at the slow receiver.
+    await waitFor(async () => (await redis.llen("bull:delivery:active")) > 0, 30_000, "a pump to start");
+    const started = Date.now();
+    worker.kill("SIGTERM");
+    const code = await new Promise<number | null>((r) => worker.once("exit", (c) => r(c)));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(code).toBe(0);
+  });
+});
