@@ -40,6 +40,7 @@ export type TPumpOutcome =
   | "not-due"; // a retry is scheduled for later
 
 type TLoaded = { integration: Integration; delivery: Delivery };
+type TPosition = { marker: string | null };
 
 async function load(ctx: TPumpContext, integrationId: string, source: TFeedName): Promise<TLoaded | null> {
   const integration = await ctx.prisma.integration.findUnique({
@@ -146,11 +147,66 @@ function hecCode(body: string): number | null {
 }
 
 /**
+ * How many records to read at once: about two batches' worth by bytes (records are
+ * ~1.5 KB, a batch ~1 MB), never more than the record cap, so memory stays bounded
+ * with many pumps running at once.
+ */
+function readCount(limits: TBatchLimits, averageBytes: number): number {
+  if (averageBytes <= 0) return Math.min(limits.maxRecords, 1000);
+  return Math.max(10, Math.min(limits.maxRecords, Math.ceil((2 * limits.maxBytes) / (averageBytes + 120))));
+}
+
+/** A batch on its way: its request (if it has envelopes) runs while the next is prepared. */
+type TInFlight = {
+  loaded: TLoaded;
+  batch: TBatch;
+  /** The read-ahead entries the batch was built from, starting with its first one. */
+  entries: readonly TFeedEntry[];
+  gap: number;
+  result: Promise<TTransmitResult>;
+};
+
+type TTransmitResult =
+  | { kind: "skipped" } // nothing to send: every entry was filtered out
+  | { kind: "response"; response: THecResponse }
+  | { kind: "error"; error: DestinationError }
+  | { kind: "no-token" }
+  | { kind: "aborted" };
+
+/** gzip and POST one batch; no side effects, so a result can be dropped safely. */
+async function transmit(ctx: TPumpContext, integration: Integration, batch: TBatch): Promise<TTransmitResult> {
+  if (batch.markers.length === 0) return { kind: "skipped" };
+  let token: string;
+  try {
+    token = decryptToken(integration.tokenCiphertext, ctx.config.encryptionKey, integration.id);
+  } catch {
+    return { kind: "no-token" };
+  }
+  const compressed = await gzip(batch.body, { level: ctx.config.gzipLevel });
+  if (ctx.signal?.aborted) return { kind: "aborted" };
+  try {
+    const response = await postToHec(hecEventUrl(integration.ingestionUrl), token, compressed, {
+      timeoutMs: ctx.config.timeoutMs,
+      allowPrivateNetworks: ctx.config.allowPrivateNetworks,
+    });
+    return { kind: "response", response };
+  } catch (error) {
+    if (ctx.signal?.aborted) return { kind: "aborted" };
+    return {
+      kind: "error",
+      error: error instanceof DestinationError ? error : new DestinationError(String(error), false),
+    };
+  }
+}
+
+/**
  * Delivers one data source of one integration: reads after its marker, filters (events
  * only), builds a batch of envelopes, compresses it and posts it; moves the marker only
- * once Splunk accepted. Runs until caught up, failed, stopped or out of its time budget.
- * Only one pump per (integration, source) runs at a time: the queue's job id, and the
- * marker's compare-and-set here as a second guard.
+ * once Splunk accepted. Two batches overlap: while one is on the wire the next is built
+ * and compressed, but markers move strictly in order, and a batch sent after one that
+ * failed is dropped (sent again later: at least once, never lost). Runs until caught up,
+ * failed, stopped or out of its time budget. Only one pump per (integration, source)
+ * runs at a time: the queue's job id, and the marker's compare-and-set as a second guard.
  */
 export async function runPump(
   ctx: TPumpContext,
@@ -160,85 +216,110 @@ export async function runPump(
 ): Promise<TPumpOutcome> {
   const deadline = Date.now() + budgetMs;
   const limits: TBatchLimits = { maxBytes: ctx.config.batchMaxBytes, maxRecords: ctx.config.batchMaxRecords };
-  // Records read but not yet sent: one read feeds several batches when the byte cap
-  // fills a batch before the record cap does.
+  // Records read but not yet in a batch; `readCursor` is the last one read, which runs
+  // ahead of the committed marker while a batch is in flight.
   let readAhead: TFeedEntry[] = [];
+  let readCursor: string | null = null;
   let pendingGap = 0;
+  let averageBytes = 0;
+  let inFlight: TInFlight | null = null;
+  let finalOutcome: TPumpOutcome | null = null;
+  // The marker as committed by this run, ahead of what a batch prepared earlier read.
+  const position: TPosition = { marker: null };
 
-  while (Date.now() < deadline) {
-    if (ctx.signal?.aborted) return "stopped";
-    // Read each batch's settings afresh: edits take effect on the next batch.
-    const loaded = await load(ctx, integrationId, source);
-    if (!loaded) return "stopped";
-    const { integration, delivery } = loaded;
-    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > Date.now()) return "not-due";
+  const restartFromMarker = () => {
+    readAhead = [];
+    readCursor = null;
+  };
 
-    if (readAhead.length === 0) {
-      const read = await readAfter(ctx.redis, source, delivery.marker, limits.maxRecords);
-      if (read.isMarkerAhead) {
-        // The feed was replaced (its data lost); start over from its current head.
-        const head = await headMarker(ctx.redis, source);
-        logger.warn("marker ahead of feed; restarting at its head", {
-          integrationId,
-          source,
-          marker: delivery.marker,
-          head,
-        });
-        if (!(await commit(ctx, delivery, head, { records: 0, bytes: 0, gap: 0, delivered: false }))) return "stopped";
-        continue;
-      }
-      if (read.entries.length === 0) {
-        // Everything after the marker aged out of the feed: count the gap and stand after it.
-        if (read.gap > 0) {
-          const past = `0-${markerSeq(delivery.marker) + read.gap}`;
-          await commit(ctx, delivery, past, { records: 0, bytes: 0, gap: read.gap, delivered: false });
+  for (;;) {
+    // 1. Prepare the next batch while the one in flight is on the wire.
+    let next: TInFlight | null = null;
+    if (finalOutcome === null && Date.now() < deadline && !ctx.signal?.aborted) {
+      // Each batch reads the settings afresh: edits take effect on the next batch.
+      const loaded = await load(ctx, integrationId, source);
+      if (!loaded) finalOutcome = "stopped";
+      else if (loaded.delivery.nextAttemptAt && loaded.delivery.nextAttemptAt.getTime() > Date.now()) {
+        finalOutcome = "not-due";
+      } else {
+        const { integration, delivery } = loaded;
+        if (readAhead.length === 0) {
+          const from = readCursor ?? delivery.marker;
+          const read = await readAfter(ctx.redis, source, from, readCount(limits, averageBytes));
+          if (read.isMarkerAhead && !inFlight) {
+            // The feed was replaced (its data lost); start over from its current head.
+            const head = await headMarker(ctx.redis, source);
+            logger.warn("marker ahead of feed; restarting at its head", { integrationId, source, marker: from, head });
+            if (!(await commit(ctx, delivery, head, { records: 0, bytes: 0, gap: 0, delivered: false })))
+              return "stopped";
+            position.marker = delivery.marker;
+            restartFromMarker();
+            continue;
+          }
+          if (read.entries.length === 0) {
+            if (read.gap > 0 && !inFlight) {
+              // Everything after the marker aged out of the feed: count the gap and stand after it.
+              const past = `0-${markerSeq(from) + read.gap}`;
+              await commit(ctx, delivery, past, { records: 0, bytes: 0, gap: read.gap, delivered: false });
+              position.marker = delivery.marker;
+            }
+            if (!inFlight) return "caught-up";
+            finalOutcome = "caught-up";
+          } else {
+            readAhead = read.entries;
+            readCursor = read.entries.at(-1)!.marker;
+            averageBytes = read.entries.reduce((sum, e) => sum + e.json.length, 0) / read.entries.length;
+            pendingGap += read.gap;
+          }
         }
-        return "caught-up";
+        if (readAhead.length > 0) {
+          const filter = source === "events" ? ZEventFilter.catch([]).parse(integration.eventFilter) : [];
+          const accept =
+            filter.length > 0
+              ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
+              : undefined;
+          const options = { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes };
+          const batch = buildBatch(readAhead, options, { ...limits }, accept);
+          const entries = readAhead;
+          readAhead = readAhead.slice(batch.consumed);
+          next = { loaded, batch, entries, gap: pendingGap, result: transmit(ctx, integration, batch) };
+          pendingGap = 0;
+        }
       }
-      readAhead = read.entries;
-      pendingGap = read.gap;
     }
 
-    const filter = source === "events" ? ZEventFilter.catch([]).parse(integration.eventFilter) : [];
-    const accept =
-      filter.length > 0
-        ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
-        : undefined;
-    const batch = buildBatch(
-      readAhead,
-      { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes },
-      limits,
-      accept,
-    );
-
-    let outcome: TPumpOutcome | { consumed: number };
-    if (batch.markers.length === 0) {
-      // Everything read was filtered out: move past it.
-      const moved = await commit(ctx, delivery, batch.lastMarker!, {
-        records: 0,
-        bytes: 0,
-        gap: pendingGap,
-        delivered: false,
-      });
-      outcome = moved ? { consumed: batch.consumed } : "stopped";
-    } else {
-      outcome = await sendBatch(ctx, loaded, batch, readAhead, pendingGap, limits);
+    // 2. Settle the batch in flight, in order.
+    if (inFlight) {
+      const settled = await settle(ctx, inFlight, limits, position);
+      if (settled !== "sent") {
+        // The next batch was built on the assumption this one went through: drop it.
+        if (next) void next.result.catch(() => undefined);
+        if (settled === "reread") {
+          restartFromMarker();
+          inFlight = null;
+          finalOutcome = null;
+          continue;
+        }
+        return settled;
+      }
     }
-    if (typeof outcome === "string") return outcome;
-    if (outcome.consumed > 0) pendingGap = 0;
-    readAhead = readAhead.slice(outcome.consumed);
+    inFlight = next;
+    if (!inFlight) return finalOutcome ?? "budget";
   }
-  return "budget";
 }
 
-async function sendBatch(
+/**
+ * What a batch's reply means for the marker: "sent" (committed; go on), "reread" (part
+ * of it must be read again: a set-aside event or a smaller batch), or an outcome that
+ * ends the pump run.
+ */
+async function settle(
   ctx: TPumpContext,
-  loaded: TLoaded,
-  batch: TBatch,
-  entries: readonly TFeedEntry[],
-  gap: number,
+  flight: TInFlight,
   limits: TBatchLimits,
-): Promise<TPumpOutcome | { consumed: number }> {
+  position: TPosition,
+): Promise<"sent" | "reread" | TPumpOutcome> {
+  const { loaded, batch } = flight;
   const { integration, delivery } = loaded;
   const source = delivery.source as TFeedName;
   const attempt = (partial: Partial<TDeliveryAttempt> & Pick<TDeliveryAttempt, "outcome">): TDeliveryAttempt => ({
@@ -252,37 +333,56 @@ async function sendBatch(
     detail: "",
     ...partial,
   });
+  // The marker as committed so far: the previous batch's commit may have moved it
+  // after this batch's settings were read.
+  const current: Delivery = { ...delivery, marker: position.marker ?? delivery.marker };
+  const state: TLoaded = { integration, delivery: current };
+  const settled = await settleReply(ctx, flight, limits, state, attempt);
+  position.marker = current.marker;
+  return settled;
+}
 
-  let token: string;
-  try {
-    token = decryptToken(integration.tokenCiphertext, ctx.config.encryptionKey, integration.id);
-  } catch {
-    await fail(
-      ctx,
-      loaded,
-      "rejected",
-      "The stored API key cannot be decrypted with this server's encryption key; enter the API key again",
-      null,
-    );
-    return "waiting";
+async function settleReply(
+  ctx: TPumpContext,
+  flight: TInFlight,
+  limits: TBatchLimits,
+  state: TLoaded,
+  attempt: (partial: Partial<TDeliveryAttempt> & Pick<TDeliveryAttempt, "outcome">) => TDeliveryAttempt,
+): Promise<"sent" | "reread" | TPumpOutcome> {
+  const { batch, entries, gap } = flight;
+  const { integration, delivery: current } = state;
+  const source = current.source as TFeedName;
+
+  const result = await flight.result;
+  switch (result.kind) {
+    case "aborted":
+      return "stopped";
+    case "skipped": {
+      const moved = await commit(ctx, current, batch.lastMarker!, { records: 0, bytes: 0, gap, delivered: false });
+      return moved ? "sent" : "stopped";
+    }
+    case "no-token":
+      await fail(
+        ctx,
+        state,
+        "rejected",
+        "The stored API key cannot be decrypted with this server's encryption key; enter the API key again",
+        null,
+      );
+      return "waiting";
+    case "error":
+      void recordAttempt(
+        ctx.redis,
+        integration.id,
+        attempt({ outcome: "network", detail: result.error.message }),
+      ).catch(() => undefined);
+      await fail(ctx, state, result.error.needsAdmin ? "rejected" : "retry", result.error.message, null);
+      return "waiting";
+    case "response":
+      break;
   }
 
-  const compressed = await gzip(batch.body, { level: ctx.config.gzipLevel });
-  let response: THecResponse;
-  try {
-    if (ctx.signal?.aborted) return "stopped";
-    response = await postToHec(hecEventUrl(integration.ingestionUrl), token, compressed, {
-      timeoutMs: ctx.config.timeoutMs,
-      allowPrivateNetworks: ctx.config.allowPrivateNetworks,
-    });
-  } catch (error) {
-    if (ctx.signal?.aborted) return "stopped";
-    const problem = error instanceof DestinationError ? error : new DestinationError(String(error), false);
-    await recordAttempt(ctx.redis, integration.id, attempt({ outcome: "network", detail: problem.message }));
-    await fail(ctx, loaded, problem.needsAdmin ? "rejected" : "retry", problem.message, null);
-    return "waiting";
-  }
-
+  const response = result.response;
   const verdict = classifyReply(response.status, response.body, response.retryAfter);
   const base = {
     httpStatus: response.status,
@@ -291,40 +391,40 @@ async function sendBatch(
   };
   switch (verdict.kind) {
     case "accepted": {
-      await recordAttempt(ctx.redis, integration.id, attempt({ ...base, outcome: "accepted" }));
-      const moved = await commit(ctx, delivery, batch.lastMarker!, {
+      // The attempt log is informational: it does not hold up the next batch.
+      void recordAttempt(ctx.redis, integration.id, attempt({ ...base, outcome: "accepted" })).catch(() => undefined);
+      const moved = await commit(ctx, current, batch.lastMarker!, {
         records: batch.markers.length,
         bytes: batch.bytes,
         gap,
         delivered: true,
       });
-      return moved ? { consumed: batch.consumed } : "stopped";
+      return moved ? "sent" : "stopped";
     }
     case "bad-event": {
       const n = verdict.invalidEventNumber;
       if (n >= batch.markers.length) {
-        await fail(ctx, loaded, "rejected", `${verdict.reason}, at an event number the batch does not have`, null);
+        await fail(ctx, state, "rejected", `${verdict.reason}, at an event number the batch does not have`, null);
         return "waiting";
       }
       // Splunk kept the events before n; set n aside and move past it.
       const badMarker = batch.markers[n]!;
-      const badIndex = entries.findIndex((e) => e.marker === badMarker);
-      const bad = entries[badIndex]!;
+      const bad = entries.find((e) => e.marker === badMarker)!;
       await recordAttempt(
         ctx.redis,
         integration.id,
         attempt({ ...base, outcome: "partly-accepted", records: n, detail: verdict.reason }),
       );
-      await setAside(ctx, delivery, bad, verdict.reason);
+      await setAside(ctx, current, bad, verdict.reason);
       const acceptedBytes = n === 0 ? 0 : Math.round((batch.bytes * n) / batch.markers.length);
-      const moved = await commit(ctx, delivery, badMarker, {
+      const moved = await commit(ctx, current, badMarker, {
         records: n,
         bytes: acceptedBytes,
         gap,
         setAside: 1,
         delivered: n > 0,
       });
-      return moved ? { consumed: badIndex + 1 } : "stopped";
+      return moved ? "reread" : "stopped";
     }
     case "too-large": {
       await recordAttempt(
@@ -340,33 +440,28 @@ async function sendBatch(
           source,
           maxBytes: limits.maxBytes,
         });
-        return { consumed: 0 };
+        return "reread";
       }
       const only = entries.find((e) => e.marker === batch.markers[0])!;
-      await setAside(
-        ctx,
-        delivery,
-        only,
-        `${verdict.reason}: this record alone is larger than the destination accepts`,
-      );
+      await setAside(ctx, current, only, `${verdict.reason}: this record alone is larger than the destination accepts`);
       // Past it, and past any filtered-out records the batch also took.
-      const moved = await commit(ctx, delivery, batch.lastMarker!, {
+      const moved = await commit(ctx, current, batch.lastMarker!, {
         records: 0,
         bytes: 0,
         gap,
         setAside: 1,
         delivered: false,
       });
-      return moved ? { consumed: batch.consumed } : "stopped";
+      return moved ? "reread" : "stopped";
     }
     case "retry":
     case "rejected": {
-      await recordAttempt(
+      void recordAttempt(
         ctx.redis,
         integration.id,
         attempt({ ...base, outcome: verdict.kind, detail: verdict.reason }),
-      );
-      await fail(ctx, loaded, verdict.kind, verdict.reason, verdict.kind === "retry" ? verdict.retryAfterMs : null);
+      ).catch(() => undefined);
+      await fail(ctx, state, verdict.kind, verdict.reason, verdict.kind === "retry" ? verdict.retryAfterMs : null);
       return "waiting";
     }
   }
