@@ -112,8 +112,8 @@ async function main(): Promise<void> {
       connection: createRedis("worker"),
       concurrency: env.DELIVERY_CONCURRENCY,
       // A worker that dies loses its lock within seconds; its pumps then move to another worker.
-      lockDuration: 10_000,
-      stalledInterval: 5_000,
+      lockDuration: 6_000,
+      stalledInterval: 2_000,
       maxStalledCount: 1000,
     },
   );

@@ -25,7 +25,14 @@ export type TThroughput = {
   recordsPerSecond: number;
   mbPerSecond: number;
   peakRssMb: number | null;
+  /** Seconds from the worker's start until it was ready (compiling and connecting), not counted above. */
+  startupSeconds?: number;
 };
+
+/** The worker announces itself with a heartbeat key once connected. */
+export async function waitForWorkerReady(redis: Redis): Promise<void> {
+  await waitUntil(async () => (await redis.keys("workers:heartbeat:*")).length > 0, 60_000, "the worker to be ready");
+}
 
 /** Appends `count` records per feed, in batches, and returns the JSON bytes appended. */
 export async function loadBacklog(redis: Redis, count: number, withFlows: boolean, seed = 1): Promise<number> {
@@ -65,9 +72,11 @@ export async function benchThroughput(
     }
     const bytes = await loadBacklog(redis, options.recordsPerFeed, options.withFlows);
     const expected = options.recordsPerFeed * (options.withFlows ? 2 : 1) * options.integrations;
-    const started = performance.now();
+    const launched = performance.now();
     const worker = startWorker(environment.env);
     let peak: number | null = null;
+    await waitForWorkerReady(redis);
+    const started = performance.now();
     try {
       await waitUntil(
         () => {
@@ -88,6 +97,7 @@ export async function benchThroughput(
       recordsPerSecond: expected / seconds,
       mbPerSecond: (bytes * options.integrations) / seconds / 1e6,
       peakRssMb: peak,
+      startupSeconds: (started - launched) / 1000,
     };
   } finally {
     await receiver.stop();

@@ -10,7 +10,7 @@ import https from "node:https";
 const [url, token, file, roundsText] = process.argv.slice(2) as [string, string, string, string];
 const data = readFileSync(file);
 const bodies: Buffer[] = [];
-for (let offset = 0; offset < data.length; ) {
+for (let offset = 0; offset < data.length;) {
   const size = data.readUInt32BE(offset);
   bodies.push(data.subarray(offset + 4, offset + 4 + size));
   offset += 4 + size;
@@ -24,7 +24,11 @@ function post(body: Buffer): Promise<number> {
       {
         method: "POST",
         agent,
-        headers: { authorization: `Splunk ${token}`, "content-encoding": "gzip", "content-length": String(body.length) },
+        headers: {
+          authorization: `Splunk ${token}`,
+          "content-encoding": "gzip",
+          "content-length": String(body.length),
+        },
       },
       (response) => {
         response.resume();

@@ -10,21 +10,39 @@ import { createSimulator } from "@/lib/simulator/generator";
 import { peakRssMb, waitUntil, type TBenchEnvironment } from "./environment";
 import type { TThroughput } from "./delivery";
 
-export async function benchWire(environment: TBenchEnvironment, records: number, batchMaxBytes: number): Promise<TThroughput> {
+export async function benchWire(
+  environment: TBenchEnvironment,
+  records: number,
+  batchMaxBytes: number,
+): Promise<TThroughput> {
   const simulator = createSimulator({ seed: 1, largeRawDataEvery: 0 });
   const entries: TFeedEntry[] = [];
   let jsonBytes = 0;
   for (let done = 0; done < records; done += 5000) {
-    const { events } = simulator.generate({ nowMs: 1764368000000 + done, eventCount: Math.min(5000, records - done), flowCount: 0 });
+    const { events } = simulator.generate({
+      nowMs: 1764368000000 + done,
+      eventCount: Math.min(5000, records - done),
+      flowCount: 0,
+    });
     for (const record of events) {
       const json = JSON.stringify(record);
       jsonBytes += json.length;
-      entries.push({ marker: `1-${entries.length + 1}`, seq: entries.length + 1, json, eventType: record.event_type!, eventSubType: record.event_sub_type ?? "" });
+      entries.push({
+        marker: `1-${entries.length + 1}`,
+        seq: entries.length + 1,
+        json,
+        eventType: record.event_type!,
+        eventSubType: record.event_sub_type ?? "",
+      });
     }
   }
   const parts: Buffer[] = [];
-  for (let i = 0; i < entries.length; ) {
-    const batch = buildBatch(entries.slice(i, i + 5000), { source: "events", index: null, maxEventBytes: 5_000_000 }, { maxBytes: batchMaxBytes, maxRecords: 5000 });
+  for (let i = 0; i < entries.length;) {
+    const batch = buildBatch(
+      entries.slice(i, i + 5000),
+      { source: "events", index: null, maxEventBytes: 5_000_000 },
+      { maxBytes: batchMaxBytes, maxRecords: 5000 },
+    );
     const body = gzipSync(batch.body, { level: 1 });
     const size = Buffer.alloc(4);
     size.writeUInt32BE(body.length);
@@ -37,19 +55,33 @@ export async function benchWire(environment: TBenchEnvironment, records: number,
   const receiver = await startHecReceiver({ certificate: environment.certificate, storeEvents: false });
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/wire-sender.ts", receiver.url, receiver.token, file, "1"], {
-      env: environment.env as NodeJS.ProcessEnv,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/bench/wire-sender.ts", receiver.url, receiver.token, file, "1"],
+      {
+        env: environment.env as NodeJS.ProcessEnv,
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     let peak = 0;
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    await waitUntil(() => {
-      peak = Math.max(peak, peakRssMb(child.pid) ?? 0);
-      return receiver.count() >= records;
-    }, 600_000, "the wire sender");
+    await waitUntil(
+      () => {
+        peak = Math.max(peak, peakRssMb(child.pid) ?? 0);
+        return receiver.count() >= records;
+      },
+      600_000,
+      "the wire sender",
+    );
     await exited;
     const seconds = (performance.now() - started) / 1000;
-    return { records, seconds, recordsPerSecond: records / seconds, mbPerSecond: jsonBytes / seconds / 1e6, peakRssMb: peak };
+    return {
+      records,
+      seconds,
+      recordsPerSecond: records / seconds,
+      mbPerSecond: jsonBytes / seconds / 1e6,
+      peakRssMb: peak,
+    };
   } finally {
     await receiver.stop();
   }
