@@ -1,4 +1,6 @@
 import { defineConfig } from "@playwright/test";
+import { E2E_CERT_DIR } from "./e2e/certificate-dir";
+import { loadLoopbackCertificate } from "./lib/hec-receiver/certificate";
 
 /**
  * Browser tests drive the real product as `npm start` runs it: embedded PostgreSQL
@@ -6,6 +8,13 @@ import { defineConfig } from "@playwright/test";
  */
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+/**
+ * The CA of the test HEC receivers (e2e/delivery.spec.ts), made here before the
+ * product starts: the product trusts it as an operator trusts a private CA, through
+ * NODE_EXTRA_CA_CERTS, which Node reads only when a process starts.
+ */
+const certificate = await loadLoopbackCertificate(E2E_CERT_DIR);
 
 export default defineConfig({
   testDir: "e2e",
@@ -39,7 +48,8 @@ export default defineConfig({
   webServer: {
     command: "rm -rf .e2e-data && node --import tsx scripts/start.ts",
     url: `${BASE_URL}/api/health/live`,
-    // The simulator is off so that pages show only what each test puts in.
+    // The simulator is off so that pages show only what each test puts in. The test
+    // receivers listen on loopback, which only HEC_ALLOW_PRIVATE_NETWORKS lets through.
     env: {
       DATA_DIR: ".e2e-data",
       PORT: String(PORT),
@@ -47,6 +57,8 @@ export default defineConfig({
       DATABASE_URL: "",
       REDIS_URL: "",
       SIMULATOR: "off",
+      NODE_EXTRA_CA_CERTS: certificate.caCertPath,
+      HEC_ALLOW_PRIVATE_NETWORKS: "true",
     },
     reuseExistingServer: false,
     timeout: 300_000,

@@ -2,13 +2,16 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Dialog } from "radix-ui";
-import { useState } from "react";
-import { useForm, type FieldPath, type Resolver } from "react-hook-form";
+import { useMemo, useState } from "react";
+import { useForm, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
+import { showServerErrors } from "@/components/integrations/show-server-errors";
+import { TestConnectionResult } from "@/components/integrations/test-connection-result";
 import { useSaveIntegration } from "@/components/integrations/use-save-integration";
-import { ApiError } from "@/lib/api-client";
+import { useTestIntegration } from "@/components/integrations/use-test-integration";
+import { useGetSettings } from "@/components/settings/use-get-settings";
 import { integrationFormSchema, type TIntegration, type TIntegrationFormValues } from "@/lib/integrations/schema";
 
 const EMPTY: TIntegrationFormValues = {
@@ -41,45 +44,68 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
   };
 }
 
-const FORM_FIELDS = new Set(Object.keys(EMPTY));
+/** The fields the user changed, as the form's schema made them (an empty API Key is left out when editing). */
+function changedValues(
+  values: Record<string, unknown>,
+  dirty: Partial<Record<string, unknown>>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([name, value]) => value !== undefined && hasDirtyLeaf(dirty[name])),
+  );
+}
+
+function hasDirtyLeaf(dirty: unknown): boolean {
+  if (dirty === true) return true;
+  if (dirty && typeof dirty === "object") return Object.values(dirty).some(hasDirtyLeaf);
+  return false;
+}
 
 /** The New Integration side panel; Edit reuses it with the API Key left empty. */
 export function IntegrationPanel({ integration, onClose }: { integration: TIntegration | null; onClose: () => void }) {
   const mode = integration ? "edit" : "create";
   const [hasChosenApp, setHasChosenApp] = useState(mode === "edit");
   const save = useSaveIntegration(integration?.id ?? null);
+  const test = useTestIntegration(integration?.id ?? null);
+  const [sendTestEvent, setSendTestEvent] = useState(false);
+  // Until the policy loads the strict rules apply; the server checks with its own anyway.
+  const allowInsecureHttp = useGetSettings().data?.allowInsecureHttp ?? false;
+  const resolver = useMemo(
+    // The panel validates with the very schema the API uses, under the server's policy.
+    () =>
+      zodResolver(integrationFormSchema(mode, { allowInsecureHttp })) as unknown as Resolver<TIntegrationFormValues>,
+    [mode, allowInsecureHttp],
+  );
   const {
     register,
     control,
     handleSubmit,
     setError,
-    formState: { errors, isSubmitting },
+    formState: { errors, dirtyFields },
   } = useForm<TIntegrationFormValues>({
-    // The panel validates with the very schema the API uses.
-    resolver: zodResolver(integrationFormSchema(mode)) as unknown as Resolver<TIntegrationFormValues>,
+    resolver,
     defaultValues: integration ? valuesOf(integration) : EMPTY,
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
+  const isBusy = save.isPending || test.isPending;
 
   const onSubmit = handleSubmit(async (values) => {
     try {
       await save.mutateAsync(values);
       onClose();
     } catch (error) {
-      if (error instanceof ApiError && error.invalidParams.length > 0) {
-        let placed = false;
-        for (const param of error.invalidParams) {
-          const top = param.name.split(".")[0] ?? "";
-          if (FORM_FIELDS.has(top)) {
-            setError(param.name as FieldPath<TIntegrationFormValues>, { message: param.reason });
-            placed = true;
-          }
-        }
-        if (!placed) setError("root", { message: error.message });
-      } else {
-        setError("root", { message: error instanceof Error ? error.message : "Saving failed." });
-      }
+      showServerErrors(error, setError, "Saving failed.");
+    }
+  });
+
+  // Validates as Save does, then tests what would be saved: the whole form for a new
+  // integration, only the changes for a saved one (the server fills in the rest).
+  const onTest = handleSubmit(async (values) => {
+    const fields = mode === "edit" ? changedValues(values, dirtyFields) : values;
+    try {
+      await test.mutateAsync({ ...fields, sendTestEvent });
+    } catch (error) {
+      showServerErrors(error, setError, "The connection could not be tested.");
     }
   });
 
@@ -153,7 +179,9 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                 <Field
                   id="ingestionUrl"
                   label="Ingestion URL"
-                  hint="The HEC endpoint, e.g. https://http-inputs-acme.splunkcloud.com. Port optional (443 by default)."
+                  hint={`The HEC endpoint, e.g. https://http-inputs-acme.splunkcloud.com. Port optional (443 by default).${
+                    allowInsecureHttp ? " Plain http:// is allowed by the operator." : ""
+                  }`}
                   error={err("ingestionUrl")}
                 >
                   <input
@@ -232,13 +260,43 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                   </p>
                 ) : null}
               </div>
-              <div className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3">
-                <Button variant="secondary" onClick={onClose}>
-                  Cancel
-                </Button>
-                <Button type="submit" disabled={isSubmitting}>
-                  {isSubmitting ? "Saving…" : "Save"}
-                </Button>
+              <div className="border-t border-slate-200 px-5 py-3">
+                <div className="mb-2 flex items-start gap-2 text-sm">
+                  <input
+                    id="sendTestEvent"
+                    type="checkbox"
+                    className="mt-0.5 h-4 w-4 shrink-0"
+                    aria-describedby="sendTestEvent-hint"
+                    checked={sendTestEvent}
+                    onChange={(e) => setSendTestEvent(e.target.checked)}
+                  />
+                  {/* A short name, so that it is not mistaken for the API Key field; the rest describes it. */}
+                  <p>
+                    <label htmlFor="sendTestEvent">Send a test event</label>{" "}
+                    <span id="sendTestEvent-hint" className="text-slate-700">
+                      (checks the API key and index; it appears in Splunk with sourcetype cato:test)
+                    </span>
+                  </p>
+                </div>
+                <TestConnectionResult result={test.data} isTesting={test.isPending} />
+                <div className="flex justify-end gap-2">
+                  <Button variant="secondary" onClick={onClose}>
+                    Cancel
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    // Not `disabled`, which would drop keyboard focus to the page while the test runs.
+                    aria-disabled={isBusy || undefined}
+                    onClick={(e) => {
+                      if (!isBusy) void onTest(e);
+                    }}
+                  >
+                    {test.isPending ? "Testing…" : "Test connection"}
+                  </Button>
+                  <Button type="submit" disabled={isBusy}>
+                    {save.isPending ? "Saving…" : "Save"}
+                  </Button>
+                </div>
               </div>
             </form>
           )}

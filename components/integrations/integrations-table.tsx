@@ -1,11 +1,24 @@
 "use client";
 
+import Link from "next/link";
+import { Fragment } from "react";
 import { Button } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/relative-time";
+import {
+  deliveriesOf,
+  formatBytes,
+  formatCount,
+  formatLag,
+  formatRecords,
+  SOURCE_LABELS,
+  summariseDelivery,
+} from "@/components/integrations/delivery-summary";
+import { PauseButton } from "@/components/integrations/pause-button";
 import { StatusBadge } from "@/components/integrations/status-badge";
 import { useListIntegrations } from "@/components/integrations/use-list-integrations";
 import type { TIntegration } from "@/lib/integrations/schema";
 
-function formatTime(iso: string): string {
+function formatDate(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
@@ -13,8 +26,118 @@ function dataSources(integration: TIntegration): string {
   return [integration.events ? "Events" : null, integration.flows ? "Flows" : null].filter(Boolean).join(", ");
 }
 
-const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
-const td = "px-3 py-2 align-top text-sm";
+const th = "px-2 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+const td = "px-2 py-2 align-top text-sm";
+const small = "text-xs text-slate-600";
+const COLUMNS = 10;
+
+/** Per-source figures in small print, only when there is more than one source to tell apart. */
+function BySource({
+  integration,
+  figure,
+}: {
+  integration: TIntegration;
+  figure: (source: "events" | "flows") => string;
+}) {
+  const sources = deliveriesOf(integration);
+  if (sources.length < 2) return null;
+  // Each figure stays whole; lines break only between them.
+  return (
+    <div className={small}>
+      {sources.map(([source], index) => (
+        <Fragment key={source}>
+          {index > 0 ? " · " : null}
+          <span className="whitespace-nowrap">
+            {SOURCE_LABELS[source]} {figure(source)}
+          </span>
+        </Fragment>
+      ))}
+    </div>
+  );
+}
+
+function IntegrationRow({
+  integration,
+  onEdit,
+  onDelete,
+}: {
+  integration: TIntegration;
+  onEdit: (integration: TIntegration) => void;
+  onDelete: (integration: TIntegration) => void;
+}) {
+  const summary = summariseDelivery(integration);
+  const isFailing = integration.status === "retrying" || integration.status === "error";
+  return (
+    <tr>
+      <td className={`${td} max-w-48 break-words`}>
+        <Link href={`/integrations/${integration.id}`} className="font-medium text-brand hover:underline">
+          {integration.name}
+        </Link>
+        {integration.description ? <div className={small}>{integration.description}</div> : null}
+      </td>
+      <td className={td}>Splunk</td>
+      <td className={td}>{dataSources(integration)}</td>
+      <td className={`${td} max-w-32 break-words`}>
+        {integration.index ?? <span className="text-slate-600">Token default</span>}
+      </td>
+      <td className={`${td} min-w-40`}>
+        <StatusBadge status={integration.status} detail={integration.statusDetail} />
+        {isFailing && summary.lastErrorAt ? (
+          <div className={small}>
+            Last error <RelativeTime iso={summary.lastErrorAt} />
+          </div>
+        ) : null}
+      </td>
+      <td className={`${td} whitespace-nowrap`}>
+        {integration.lastDeliveredAt ? (
+          <RelativeTime iso={integration.lastDeliveredAt} />
+        ) : (
+          <span className="text-slate-600">Never</span>
+        )}
+      </td>
+      <td className={td}>
+        <div className="whitespace-nowrap">{formatRecords(summary.records)}</div>
+        <BySource
+          integration={integration}
+          figure={(source) => formatCount(integration.delivery[source]?.deliveredRecords ?? 0)}
+        />
+        <div className={small}>{formatBytes(summary.bytes)}</div>
+      </td>
+      <td className={td}>
+        {deliveriesOf(integration).length === 0 ? (
+          <span className="text-slate-600">Not started</span>
+        ) : summary.lag ? (
+          <>
+            <div className="whitespace-nowrap">{formatLag(summary.lag)}</div>
+            <BySource
+              integration={integration}
+              figure={(source) => formatCount(integration.delivery[source]?.lag?.records ?? 0)}
+            />
+          </>
+        ) : (
+          <span className="text-slate-600">Unknown</span>
+        )}
+      </td>
+      <td className={`${td} text-xs`}>{formatDate(integration.createdAt)}</td>
+      <td className={`${td} text-right`}>
+        <div className="flex flex-col items-end">
+          <Button variant="ghost" aria-label={`Edit ${integration.name}`} onClick={() => onEdit(integration)}>
+            Edit
+          </Button>
+          <PauseButton integration={integration} />
+          <Button
+            variant="ghost"
+            className="text-red-700 hover:bg-red-50"
+            aria-label={`Delete ${integration.name}`}
+            onClick={() => onDelete(integration)}
+          >
+            Delete
+          </Button>
+        </div>
+      </td>
+    </tr>
+  );
+}
 
 export function IntegrationsTable({
   onEdit,
@@ -55,10 +178,16 @@ export function IntegrationsTable({
               Status
             </th>
             <th scope="col" className={th}>
-              Created
+              Last Delivered
             </th>
             <th scope="col" className={th}>
-              Updated
+              Delivered
+            </th>
+            <th scope="col" className={th}>
+              Lag
+            </th>
+            <th scope="col" className={th}>
+              Created
             </th>
             <th scope="col" className={th}>
               <span className="sr-only">Actions</span>
@@ -68,43 +197,13 @@ export function IntegrationsTable({
         <tbody className="divide-y divide-slate-100">
           {data.length === 0 ? (
             <tr>
-              <td colSpan={8} className="px-3 py-8 text-center text-sm text-slate-700">
+              <td colSpan={COLUMNS} className="px-3 py-8 text-center text-sm text-slate-700">
                 No integrations yet. Click New to stream events and flows into Splunk.
               </td>
             </tr>
           ) : (
             data.map((integration) => (
-              <tr key={integration.id}>
-                <td className={td}>
-                  <div className="font-medium">{integration.name}</div>
-                  {integration.description ? (
-                    <div className="text-xs text-slate-600">{integration.description}</div>
-                  ) : null}
-                </td>
-                <td className={td}>Splunk</td>
-                <td className={td}>{dataSources(integration)}</td>
-                <td className={`${td} whitespace-nowrap`}>
-                  {integration.index ?? <span className="text-slate-600">Token default</span>}
-                </td>
-                <td className={td}>
-                  <StatusBadge status={integration.status} detail={integration.statusDetail} />
-                </td>
-                <td className={`${td} whitespace-nowrap`}>{formatTime(integration.createdAt)}</td>
-                <td className={`${td} whitespace-nowrap`}>{formatTime(integration.updatedAt)}</td>
-                <td className={`${td} whitespace-nowrap text-right`}>
-                  <Button variant="ghost" aria-label={`Edit ${integration.name}`} onClick={() => onEdit(integration)}>
-                    Edit
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    className="text-red-700 hover:bg-red-50"
-                    aria-label={`Delete ${integration.name}`}
-                    onClick={() => onDelete(integration)}
-                  >
-                    Delete
-                  </Button>
-                </td>
-              </tr>
+              <IntegrationRow key={integration.id} integration={integration} onEdit={onEdit} onDelete={onDelete} />
             ))
           )}
         </tbody>

@@ -1,0 +1,138 @@
+"use client";
+
+import Link from "next/link";
+import { useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { formatLocalTime } from "@/components/ui/format-time";
+import { deliveriesOf } from "@/components/integrations/delivery-summary";
+import { IntegrationActivity } from "@/components/integrations/integration-activity";
+import { IntegrationPanel } from "@/components/integrations/integration-panel";
+import { PauseButton } from "@/components/integrations/pause-button";
+import { SourceDelivery } from "@/components/integrations/source-delivery";
+import { StatusBadge } from "@/components/integrations/status-badge";
+import { isNotFound, useGetIntegration } from "@/components/integrations/use-get-integration";
+import type { TIntegration } from "@/lib/integrations/schema";
+
+function BackLink() {
+  return (
+    <Link href="/integrations" className="mb-3 inline-block text-sm text-brand hover:underline">
+      <span aria-hidden="true">← </span>Back to Integrations
+    </Link>
+  );
+}
+
+function Setting({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="contents">
+      <dt className="text-slate-600">{term}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+function Settings({ integration }: { integration: TIntegration }) {
+  const sources = [integration.events ? "Events" : null, integration.flows ? "Flows" : null].filter(Boolean);
+  const conditions = integration.eventFilter.length;
+  return (
+    <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 rounded border border-slate-200 bg-white p-4 text-sm">
+      <Setting term="App">Splunk</Setting>
+      <Setting term="Ingestion URL">
+        <span className="font-mono text-xs">{integration.ingestionUrl}</span>
+      </Setting>
+      <Setting term="API Key">{integration.apiKeyHint ? `Ending ${integration.apiKeyHint}` : "Stored"}</Setting>
+      <Setting term="Index">{integration.index ?? "The token's default index"}</Setting>
+      <Setting term="Data Sources">{sources.join(", ")}</Setting>
+      <Setting term="Event filter">
+        {conditions === 0
+          ? "None: every event is sent"
+          : `${conditions} ${conditions === 1 ? "condition" : "conditions"}`}
+      </Setting>
+      <Setting term="Error events">{integration.errorEvents ? "Created when delivery fails" : "Off"}</Setting>
+      <Setting term="Created">{formatLocalTime(integration.createdAt)}</Setting>
+      <Setting term="Updated">{formatLocalTime(integration.updatedAt)}</Setting>
+    </dl>
+  );
+}
+
+/** An integration's page: its settings, how each data source is delivered, and its recent activity. */
+export function IntegrationDetails({ id }: { id: string }) {
+  const { data, error, isPending } = useGetIntegration(id);
+  const [isEditing, setIsEditing] = useState(false);
+
+  if (isNotFound(error)) {
+    return (
+      <>
+        <BackLink />
+        <h1 className="mb-4 text-xl font-semibold">Integration</h1>
+        <p role="alert" className="text-sm text-slate-800">
+          No integration has this id.
+        </p>
+      </>
+    );
+  }
+  if (isPending) {
+    return (
+      <>
+        <BackLink />
+        <p className="text-sm text-slate-700">Loading the integration…</p>
+      </>
+    );
+  }
+  if (!data) {
+    return (
+      <>
+        <BackLink />
+        <h1 className="mb-4 text-xl font-semibold">Integration</h1>
+        <p role="alert" className="text-sm text-red-700">
+          The integration could not be loaded: {error?.message}
+        </p>
+      </>
+    );
+  }
+
+  const sources = deliveriesOf(data);
+  return (
+    <>
+      <BackLink />
+      <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <h1 className="mb-1 text-xl font-semibold break-words">{data.name}</h1>
+          {data.description ? <p className="mb-2 text-sm text-slate-700">{data.description}</p> : null}
+          <StatusBadge status={data.status} detail={data.statusDetail} />
+        </div>
+        <div className="flex gap-2">
+          <Button variant="secondary" aria-label={`Edit ${data.name}`} onClick={() => setIsEditing(true)}>
+            Edit
+          </Button>
+          <PauseButton integration={data} variant="secondary" />
+        </div>
+      </div>
+      {error ? (
+        <p role="alert" className="mb-3 text-sm text-red-700">
+          The integration could not be refreshed: {error.message}
+        </p>
+      ) : null}
+
+      <Settings integration={data} />
+
+      <section aria-labelledby="delivery-heading" className="mb-6">
+        <h2 id="delivery-heading" className="mb-2 text-lg font-semibold">
+          Delivery
+        </h2>
+        {sources.length === 0 ? (
+          <p className="text-sm text-slate-700">Delivery has not started yet.</p>
+        ) : (
+          <div className="grid gap-4 lg:grid-cols-2">
+            {sources.map(([source, delivery]) => (
+              <SourceDelivery key={source} source={source} delivery={delivery} />
+            ))}
+          </div>
+        )}
+      </section>
+
+      <IntegrationActivity id={id} />
+
+      {isEditing ? <IntegrationPanel integration={data} onClose={() => setIsEditing(false)} /> : null}
+    </>
+  );
+}

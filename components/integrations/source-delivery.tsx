@@ -1,0 +1,63 @@
+import type { ReactNode } from "react";
+import { RelativeTime } from "@/components/ui/relative-time";
+import {
+  formatBytes,
+  formatLag,
+  formatRecords,
+  SOURCE_LABELS,
+  type TSource,
+} from "@/components/integrations/delivery-summary";
+import { StatusBadge } from "@/components/integrations/status-badge";
+import type { TSourceDelivery } from "@/lib/integrations/schema";
+
+function Item({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="contents">
+      <dt className="text-slate-600">{term}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+function Moment({ iso, none }: { iso: string | null; none: string }) {
+  return iso ? <RelativeTime iso={iso} /> : <span className="text-slate-600">{none}</span>;
+}
+
+/** How one data source of an integration is being delivered. */
+export function SourceDelivery({ source, delivery }: { source: TSource; delivery: TSourceDelivery }) {
+  const headingId = `delivery-${source}-heading`;
+  return (
+    <section aria-labelledby={headingId} className="rounded border border-slate-200 bg-white p-4">
+      <div className="mb-3 flex items-start justify-between gap-3">
+        <h3 id={headingId} className="font-semibold">
+          {SOURCE_LABELS[source]}
+        </h3>
+        <StatusBadge status={delivery.status} detail={delivery.statusDetail} />
+      </div>
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        <Item term="Delivered">
+          {formatRecords(delivery.deliveredRecords)} ({formatBytes(delivery.deliveredBytes)})
+        </Item>
+        <Item term="Set aside">{formatRecords(delivery.setAsideRecords)}</Item>
+        <Item term="Gaps">
+          {formatRecords(delivery.gapRecords)}
+          {delivery.gapRecords > 0 ? (
+            <span className="block text-xs text-slate-600">aged out of the feed before they could be delivered</span>
+          ) : null}
+        </Item>
+        <Item term="Lag">
+          {delivery.lag ? formatLag(delivery.lag) : <span className="text-slate-600">Unknown</span>}
+        </Item>
+        <Item term="Last delivered">
+          <Moment iso={delivery.lastDeliveredAt} none="Never" />
+        </Item>
+        <Item term="Last error">
+          <Moment iso={delivery.lastErrorAt} none="None" />
+        </Item>
+        <Item term="Next attempt">
+          <Moment iso={delivery.nextAttemptAt} none="As soon as records arrive" />
+        </Item>
+      </dl>
+    </section>
+  );
+}
