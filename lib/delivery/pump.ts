@@ -156,14 +156,19 @@ function readCount(limits: TBatchLimits, averageBytes: number): number {
   return Math.max(10, Math.min(limits.maxRecords, Math.ceil((2 * limits.maxBytes) / (averageBytes + 120))));
 }
 
-/** A batch on its way: its request (if it has envelopes) runs while the next is prepared. */
+/**
+ * A batch on its way. It is built and compressed while the batch before it is on the
+ * wire, but its own request starts only once that one is settled: one request in
+ * flight per pump, so a crash resends at most one batch.
+ */
 type TInFlight = {
   loaded: TLoaded;
   batch: TBatch;
   /** The read-ahead entries the batch was built from, starting with its first one. */
   entries: readonly TFeedEntry[];
   gap: number;
-  result: Promise<TTransmitResult>;
+  compressed: Promise<Buffer> | null;
+  result: Promise<TTransmitResult> | null;
 };
 
 type TTransmitResult =
@@ -173,16 +178,17 @@ type TTransmitResult =
   | { kind: "no-token" }
   | { kind: "aborted" };
 
-/** gzip and POST one batch; no side effects, so a result can be dropped safely. */
-async function transmit(ctx: TPumpContext, integration: Integration, batch: TBatch): Promise<TTransmitResult> {
-  if (batch.markers.length === 0) return { kind: "skipped" };
+/** POSTs one compressed batch; no side effects on the marker, so a result can be dropped safely. */
+async function transmit(ctx: TPumpContext, flight: TInFlight): Promise<TTransmitResult> {
+  const { integration } = flight.loaded;
+  if (!flight.compressed) return { kind: "skipped" };
   let token: string;
   try {
     token = decryptToken(integration.tokenCiphertext, ctx.config.encryptionKey, integration.id);
   } catch {
     return { kind: "no-token" };
   }
-  const compressed = await gzip(batch.body, { level: ctx.config.gzipLevel });
+  const compressed = await flight.compressed;
   if (ctx.signal?.aborted) return { kind: "aborted" };
   try {
     const response = await postToHec(hecEventUrl(integration.ingestionUrl), token, compressed, {
@@ -202,9 +208,9 @@ async function transmit(ctx: TPumpContext, integration: Integration, batch: TBat
 /**
  * Delivers one data source of one integration: reads after its marker, filters (events
  * only), builds a batch of envelopes, compresses it and posts it; moves the marker only
- * once Splunk accepted. Two batches overlap: while one is on the wire the next is built
- * and compressed, but markers move strictly in order, and a batch sent after one that
- * failed is dropped (sent again later: at least once, never lost). Runs until caught up,
+ * once Splunk accepted. While one batch is on the wire the next is built and compressed;
+ * it is posted only once the first is settled, and dropped if that one failed (it is
+ * read again after the marker: at least once, never lost). Runs until caught up,
  * failed, stopped or out of its time budget. Only one pump per (integration, source)
  * runs at a time: the queue's job id, and the marker's compare-and-set as a second guard.
  */
@@ -282,7 +288,8 @@ export async function runPump(
           const batch = buildBatch(readAhead, options, { ...limits }, accept);
           const entries = readAhead;
           readAhead = readAhead.slice(batch.consumed);
-          next = { loaded, batch, entries, gap: pendingGap, result: transmit(ctx, integration, batch) };
+          const compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
+          next = { loaded, batch, entries, gap: pendingGap, compressed, result: null };
           pendingGap = 0;
         }
       }
@@ -293,7 +300,7 @@ export async function runPump(
       const settled = await settle(ctx, inFlight, limits, position);
       if (settled !== "sent") {
         // The next batch was built on the assumption this one went through: drop it.
-        if (next) void next.result.catch(() => undefined);
+        if (next?.compressed) void next.compressed.catch(() => undefined);
         if (settled === "reread") {
           restartFromMarker();
           inFlight = null;
@@ -305,6 +312,7 @@ export async function runPump(
     }
     inFlight = next;
     if (!inFlight) return finalOutcome ?? "budget";
+    inFlight.result = transmit(ctx, inFlight);
   }
 }
 
@@ -353,7 +361,7 @@ async function settleReply(
   const { integration, delivery: current } = state;
   const source = current.source as TFeedName;
 
-  const result = await flight.result;
+  const result = await (flight.result ?? transmit(ctx, flight));
   switch (result.kind) {
     case "aborted":
       return "stopped";
