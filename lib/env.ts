@@ -106,7 +106,7 @@ const ZServerEnv = z.object({
     .int("must be a whole number")
     .min(1, "must be at least 1")
     .max(1000, "must be at most 1000")
-    .default(20),
+    .default(8),
   SIMULATOR_SEED: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ error: "must be a number" }).int("must be a whole number").optional(),

@@ -13,6 +13,7 @@ import { ensureBuild } from "./lib/build";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { RedisUnavailableError, startEmbeddedRedis } from "./lib/embedded-redis";
 import { run, startChild, stopChild, waitFor } from "./lib/processes";
+import { WORKER_NODE_FLAGS } from "./lib/worker-flags";
 
 /** A secret kept in the data directory, readable by its owner only; made on first use. */
 function ownerOnlySecret(path: string, make: () => string): string {
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     const worker = startChild(
       "worker",
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "workers/main.ts"],
+      [...WORKER_NODE_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"],
       { env: childEnv },
     );
     children.push(web, worker);

@@ -157,6 +157,22 @@ function readCount(limits: TBatchLimits, averageBytes: number): number {
 }
 
 /**
+ * A read can bring several Detection and Response records of 5 MB each: keep only what
+ * fits the byte budget (at least one record), so a pump's memory stays bounded; the rest
+ * is read again after the last record kept.
+ */
+const READ_AHEAD_MAX_BYTES = 8 * 1024 * 1024;
+
+function keepWithin(entries: TFeedEntry[], maxBytes: number): TFeedEntry[] {
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) {
+    bytes += entries[i]!.json.length;
+    if (bytes > maxBytes && i > 0) return entries.slice(0, i);
+  }
+  return entries;
+}
+
+/**
  * A batch on its way. It is built and compressed while the batch before it is on the
  * wire, but its own request starts only once that one is settled: one request in
  * flight per pump, so a crash resends at most one batch.
@@ -272,8 +288,8 @@ export async function runPump(
             if (!inFlight) return "caught-up";
             finalOutcome = "caught-up";
           } else {
-            readAhead = read.entries;
-            readCursor = read.entries.at(-1)!.marker;
+            readAhead = keepWithin(read.entries, READ_AHEAD_MAX_BYTES);
+            readCursor = readAhead.at(-1)!.marker;
             averageBytes = read.entries.reduce((sum, e) => sum + e.json.length, 0) / read.entries.length;
             pendingGap += read.gap;
           }
