@@ -19,12 +19,12 @@ const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
 let receiver: THecReceiver;
 const workers: ChildProcess[] = [];
 
-function startWorker(): ChildProcess {
+function startWorker(extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(
     process.execPath,
     [...WORKER_NODE_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"],
     {
-      env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500" },
+      env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500", ...extraEnv },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
@@ -161,5 +161,39 @@ describe("worker processes", () => {
     const code = await new Promise<number | null>((r) => worker.once("exit", (c) => r(c)));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(code).toBe(0);
+  });
+
+  it("three workers share 30 integrations, and one killed hands its pumps over without loss", async () => {
+    const integrations: { id: string }[] = [];
+    for (let i = 0; i < 30; i++) {
+      integrations.push(
+        await createIntegration({ name: `Shared ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token }),
+      );
+    }
+    receiver.setFault({ kind: "slow", delayMs: 10 });
+    const small = { HEC_BATCH_MAX_RECORDS: "100" };
+    const [first] = [startWorker(small), startWorker(small), startWorker(small)];
+    const total = 1000;
+    await appendNumbered(0, total);
+    await waitFor(() => receiver.count() >= 5000, 60_000, "delivery to get going");
+    first!.kill("SIGKILL");
+    await new Promise((r) => first!.once("exit", r));
+
+    await waitFor(() => receiver.count() >= total * 30, 120_000, "every integration's records");
+    await waitFor(
+      async () => {
+        const all = await Promise.all(integrations.map((i) => findIntegration(i.id)));
+        return all.every((i) => i.delivery.events?.lag?.records === 0);
+      },
+      30_000,
+      "every marker at the head",
+    );
+    // Each integration receives every record at least once: 30 copies of each id.
+    const counts = receivedIds();
+    for (let i = 0; i < total; i++) expect(counts.get(String(i)) ?? 0).toBeGreaterThanOrEqual(30);
+    // Resent records come only from the pumps the killed worker had running (at most 8
+    // pumps, one batch of 100 each); two live processes running one pump would resend far more.
+    const resent = [...counts.values()].reduce((sum, n) => sum + n - 30, 0);
+    expect(resent).toBeLessThanOrEqual(8 * 100);
   });
 });
