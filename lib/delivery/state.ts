@@ -30,17 +30,12 @@ export async function ensureDeliveries(
   for (const source of enabledSources(flags)) {
     const marker = await headMarker(redis, source);
     if (restart.includes(source)) {
-      await prisma.delivery.upsert({
-        where: { integrationId_source: { integrationId, source } },
-        create: { integrationId, source, marker },
-        update: { marker, nextAttemptAt: null, failures: 0 },
-      });
-    } else {
-      await prisma.delivery.upsert({
-        where: { integrationId_source: { integrationId, source } },
-        create: { integrationId, source, marker },
-        update: {},
+      await prisma.delivery.updateMany({
+        where: { integrationId, source },
+        data: { marker, nextAttemptAt: null, failures: 0 },
       });
     }
+    // INSERT … ON CONFLICT DO NOTHING: the service and the dispatcher may both get here at once.
+    await prisma.delivery.createMany({ data: [{ integrationId, source, marker }], skipDuplicates: true });
   }
 }

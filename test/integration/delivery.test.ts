@@ -327,4 +327,14 @@ describe("delivery to Splunk HEC", () => {
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect((await findIntegration(created.id)).delivery.events).toMatchObject({ deliveredRecords: 1, gapRecords: 2 });
   });
+
+  it("a data source switched on starts at its feed's head", async () => {
+    const created = await integration({ events: true, flows: false });
+    const flow = (id: string) => ({ json: JSON.stringify({ flow_id: id, time: "1764368000000" }) });
+    await appendRecords(redis, "flows", [flow("before")], 0);
+    await updateIntegration(created.id, { flows: true });
+    await appendRecords(redis, "flows", [flow("after")], 0);
+    expect(await runPump(ctx(), created.id, "flows", 10_000)).toBe("caught-up");
+    expect(receiver.received().map((e) => (e.event as Record<string, string>).flow_id)).toEqual(["after"]);
+  });
 });
