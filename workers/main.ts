@@ -4,6 +4,7 @@ import { Queue, Worker, type Job } from "bullmq";
 import { disconnectDb, db } from "@/lib/db";
 import { runPump, type TDeliveryConfig } from "@/lib/delivery/pump";
 import { serverEnv } from "@/lib/env";
+import { workerHeartbeatKey } from "@/lib/health/heartbeat";
 import { closeHecConnections } from "@/lib/hec/sender";
 import {
   DEFAULT_JOB_OPTIONS,
@@ -32,14 +33,12 @@ import { trimFeeds } from "./trim-feeds";
  * BullMQ queue whose schedulers make each tick run once, whatever the number of
  * worker processes; a heartbeat in Redis; SIGINT/SIGTERM close everything once.
  */
-const HEARTBEAT_KEY_PREFIX = "workers:heartbeat:";
-
 async function main(): Promise<void> {
   const env = serverEnv();
   setLogLevel(env.LOG_LEVEL);
   const redis = createRedis("worker");
   const workerId = `${hostname()}-${process.pid}`;
-  const heartbeatKey = `${HEARTBEAT_KEY_PREFIX}${workerId}`;
+  const heartbeatKey = workerHeartbeatKey(workerId);
 
   const beat = async () => {
     try {

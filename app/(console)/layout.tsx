@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { ConsoleNav } from "@/components/console-nav";
+import { NoWorkerBanner } from "@/components/health/no-worker-banner";
 
 export default function ConsoleLayout({ children }: { children: ReactNode }) {
   return (
@@ -10,6 +11,7 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
       <div className="flex flex-1">
         <ConsoleNav />
         <main id="main" className="flex-1 p-6">
+          <NoWorkerBanner />
           {children}
         </main>
       </div>

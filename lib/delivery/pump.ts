@@ -3,6 +3,7 @@ import { gzip as gzipCallback } from "node:zlib";
 import type { Redis } from "ioredis";
 import { recordAttempt, type TDeliveryAttempt } from "@/lib/delivery/attempts";
 import { appendErrorEvent, ERROR_EVENT_INTERVAL_MS } from "@/lib/delivery/error-event";
+import { recordBatchMetrics } from "@/lib/delivery/metrics";
 import { headMarker } from "@/lib/delivery/state";
 import { readAfter, type TFeedEntry, type TFeedName } from "@/lib/feeds/feed-store";
 import { markerSeq } from "@/lib/feeds/marker";
@@ -400,6 +401,7 @@ async function settleReply(
         integration.id,
         attempt({ outcome: "network", detail: result.error.message }),
       ).catch(() => undefined);
+      void recordBatchMetrics(ctx.redis, integration.id, source, { isRetry: true }).catch(() => undefined);
       await fail(ctx, state, result.error.needsAdmin ? "rejected" : "retry", result.error.message, null);
       return "waiting";
     case "response":
@@ -413,10 +415,16 @@ async function settleReply(
     hecCode: hecCode(response.body),
     durationMs: Math.round(response.durationMs),
   };
+  const reply = { httpStatus: base.httpStatus, hecCode: base.hecCode, latencyMs: response.durationMs };
   switch (verdict.kind) {
     case "accepted": {
       // The attempt log is informational: it does not hold up the next batch.
       void recordAttempt(ctx.redis, integration.id, attempt({ ...base, outcome: "accepted" })).catch(() => undefined);
+      void recordBatchMetrics(ctx.redis, integration.id, source, {
+        ...reply,
+        records: batch.markers.length,
+        bytes: batch.bytes,
+      }).catch(() => undefined);
       const moved = await commit(ctx, current, batch.lastMarker!, {
         records: batch.markers.length,
         bytes: batch.bytes,
@@ -428,6 +436,7 @@ async function settleReply(
     case "bad-event": {
       const n = verdict.invalidEventNumber;
       if (n >= batch.markers.length) {
+        void recordBatchMetrics(ctx.redis, integration.id, source, { ...reply, isRetry: true }).catch(() => undefined);
         await fail(ctx, state, "rejected", `${verdict.reason}, at an event number the batch does not have`, null);
         return "waiting";
       }
@@ -441,6 +450,12 @@ async function settleReply(
       );
       await setAside(ctx, current, bad, verdict.reason);
       const acceptedBytes = n === 0 ? 0 : Math.round((batch.bytes * n) / batch.markers.length);
+      void recordBatchMetrics(ctx.redis, integration.id, source, {
+        ...reply,
+        records: n,
+        bytes: acceptedBytes,
+        setAside: 1,
+      }).catch(() => undefined);
       const moved = await commit(ctx, current, badMarker, {
         records: n,
         bytes: acceptedBytes,
@@ -456,6 +471,13 @@ async function settleReply(
         integration.id,
         attempt({ ...base, outcome: "too-large", detail: verdict.reason }),
       );
+      // Halved and sent again, or, for a record alone, set aside.
+      const isHalved = batch.markers.length > 1;
+      void recordBatchMetrics(ctx.redis, integration.id, source, {
+        ...reply,
+        isRetry: isHalved,
+        setAside: isHalved ? 0 : 1,
+      }).catch(() => undefined);
       if (batch.markers.length > 1) {
         limits.maxRecords = Math.max(1, Math.floor(batch.markers.length / 2));
         limits.maxBytes = Math.max(1, Math.floor(batch.bytes / 2));
@@ -485,6 +507,7 @@ async function settleReply(
         integration.id,
         attempt({ ...base, outcome: verdict.kind, detail: verdict.reason }),
       ).catch(() => undefined);
+      void recordBatchMetrics(ctx.redis, integration.id, source, { ...reply, isRetry: true }).catch(() => undefined);
       await fail(ctx, state, verdict.kind, verdict.reason, verdict.kind === "retry" ? verdict.retryAfterMs : null);
       return "waiting";
     }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { forgetAttempts, readAttempts, type TDeliveryAttempt } from "@/lib/delivery/attempts";
 import { lagKey, readLags } from "@/lib/delivery/lag";
+import { forgetDeliveryMetrics } from "@/lib/delivery/metrics";
 import { ensureDeliveries } from "@/lib/delivery/state";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -229,7 +230,7 @@ export async function deleteIntegration(id: string): Promise<void> {
   if (count === 0) throw notFound();
   // Its pumps stop at their next batch: they find no integration.
   await sharedRedis(1000)
-    .then((redis) => forgetAttempts(redis, id))
+    .then((redis) => Promise.all([forgetAttempts(redis, id), forgetDeliveryMetrics(redis, id)]))
     .catch(() => undefined);
 }
 

@@ -1,0 +1,4 @@
+export const healthKeys = {
+  all: ["health"] as const,
+  workers: () => [...healthKeys.all, "workers"] as const,
+};

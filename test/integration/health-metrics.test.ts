@@ -1,0 +1,242 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import * as ready from "@/app/api/health/ready/route";
+import * as workers from "@/app/api/health/workers/route";
+import * as metrics from "@/app/api/metrics/route";
+import { db, disconnectDb } from "@/lib/db";
+import { runPump, type TPumpContext } from "@/lib/delivery/pump";
+import { serverEnv } from "@/lib/env";
+import { appendRecords } from "@/lib/feeds/feed-store";
+import { toNewRecord } from "@/lib/feeds/ingest";
+import { workerHeartbeatKey } from "@/lib/health/heartbeat";
+import { closeHecConnections } from "@/lib/hec/sender";
+import type { THecReceiver } from "@/lib/hec-receiver/receiver";
+import { createIntegration, deleteIntegration } from "@/lib/integrations/service";
+import { startTestReceiver } from "@/test/helpers/hec";
+
+/**
+ * What an operator's load balancer and Prometheus see: readiness through the route
+ * handlers against the real PostgreSQL and Redis, and the metrics after real pumps
+ * delivered to a HEC receiver.
+ */
+const redis = new Redis(process.env.REDIS_URL!);
+const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+const BASE = "http://console.test";
+let receiver: THecReceiver;
+let seq = 0;
+
+const ctx = (): TPumpContext => ({
+  prisma: db(),
+  redis,
+  config: {
+    batchMaxBytes: 1_000_000,
+    batchMaxRecords: 5000,
+    maxEventBytes: 5_000_000,
+    timeoutMs: 5000,
+    gzipLevel: 1,
+    allowPrivateNetworks: true,
+    encryptionKey: serverEnv().encryptionKey,
+    maxFeedLength: 0,
+  },
+});
+
+function event(): Record<string, string> {
+  seq++;
+  return { event_type: "Security", event_sub_type: "IPS", time: String(1764368000000 + seq), n: String(seq) };
+}
+
+async function appendEvents(count: number) {
+  const records = Array.from({ length: count }, () => toNewRecord("events", event()));
+  await appendRecords(redis, "events", records, 0);
+}
+
+async function integration() {
+  return createIntegration({
+    name: `Metrics ${Math.random().toString(36).slice(2, 8)}`,
+    ingestionUrl: receiver.url,
+    apiKey: receiver.token,
+  });
+}
+
+type TSample = { name: string; labels: Record<string, string>; value: number };
+
+/** The samples of a Prometheus text exposition. */
+function parseExposition(text: string): TSample[] {
+  return text
+    .split("\n")
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!match) throw new Error(`Not a sample line: ${line}`);
+      const labels: Record<string, string> = {};
+      for (const [, key, value] of (match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[key!] = value!;
+      return { name: match[1]!, labels, value: Number(match[3]) };
+    });
+}
+
+async function scrape() {
+  const response = await metrics.GET(new Request(`${BASE}/api/metrics`), undefined);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await response.text();
+  const samples = parseExposition(text);
+  /** The value of the one sample with this name and exactly these labels; undefined when there is none. */
+  const value = (name: string, labels: Record<string, string> = {}) =>
+    samples.find(
+      (s) =>
+        s.name === name &&
+        Object.keys(s.labels).length === Object.keys(labels).length &&
+        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    )?.value;
+  return { text, samples, value };
+}
+
+async function readiness() {
+  const response = await ready.GET(new Request(`${BASE}/api/health/ready`), undefined);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  receiver = await startTestReceiver();
+});
+
+beforeEach(async () => {
+  await redis.flushdb();
+  await sql.query(`DELETE FROM "Integration"`);
+  receiver.clear();
+  receiver.setFault({ kind: "none" });
+});
+
+afterEach(() => closeHecConnections());
+
+afterAll(async () => {
+  await receiver.stop();
+  await redis.quit();
+  await sql.end();
+  await disconnectDb();
+});
+
+describe("GET /api/health/ready", () => {
+  it("is 503 naming the missing worker while no worker process runs", async () => {
+    const { status, body } = await readiness();
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      status: "not ready",
+      detail: "No worker process is running: start one with npm run worker",
+      checks: { postgres: "ok", redis: "ok", workers: { count: 0 } },
+    });
+  });
+
+  it("is 200 once a worker's heartbeat is in Redis, and counts each worker", async () => {
+    await redis.set(workerHeartbeatKey("host-a-101"), new Date().toISOString(), "EX", 30);
+    expect(await readiness()).toEqual({
+      status: 200,
+      body: { status: "ready", checks: { postgres: "ok", redis: "ok", workers: { count: 1 } } },
+    });
+
+    await redis.set(workerHeartbeatKey("host-b-202"), new Date().toISOString(), "EX", 30);
+    expect((await readiness()).body).toMatchObject({ checks: { workers: { count: 2 } } });
+  });
+});
+
+describe("GET /api/health/workers", () => {
+  it("counts the running workers for the console's banner", async () => {
+    const count = async () => {
+      const response = await workers.GET(new Request(`${BASE}/api/health/workers`), undefined);
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    expect(await count()).toEqual({ count: 0 });
+    await redis.set(workerHeartbeatKey("host-a-101"), new Date().toISOString(), "EX", 30);
+    expect(await count()).toEqual({ count: 1 });
+  });
+});
+
+describe("GET /api/metrics", () => {
+  it("exposes delivery counters, latency, lag, feed length, workers and status after a pump ran", async () => {
+    const created = await integration();
+    const labels = { integration_id: created.id, source: "events" };
+    await appendEvents(3);
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+    await appendEvents(2); // not delivered yet: the lag
+    await redis.set(workerHeartbeatKey("host-a-101"), new Date().toISOString(), "EX", 30);
+
+    const { text, value } = await scrape();
+    expect(value("cato_splunk_records_delivered_total", labels)).toBe(3);
+    expect(value("cato_splunk_bytes_delivered_total", labels)).toBeGreaterThan(3 * 100);
+    expect(value("cato_splunk_requests_total", { ...labels, http_status: "200", hec_code: "0" })).toBe(1);
+    expect(value("cato_splunk_retries_total", labels)).toBe(0);
+    expect(value("cato_splunk_records_set_aside_total", labels)).toBe(0);
+    expect(value("cato_splunk_lag_records", labels)).toBe(2);
+    expect(value("cato_splunk_lag_oldest_seconds", labels)).toBeGreaterThanOrEqual(0);
+    expect(value("cato_splunk_lag_oldest_seconds", labels)).toBeLessThan(60);
+    expect(value("cato_splunk_feed_length", { feed: "events" })).toBe(5);
+    expect(value("cato_splunk_feed_length", { feed: "flows" })).toBe(0);
+    expect(value("cato_splunk_feed_appended_total", { feed: "events" })).toBe(5);
+    expect(value("cato_splunk_workers")).toBe(1);
+    expect(value("cato_splunk_integration_status", { integration_id: created.id, status: "healthy" })).toBe(1);
+    expect(value("cato_splunk_integration_status", { integration_id: created.id, status: "error" })).toBe(0);
+    expect(value("cato_splunk_integration_info", { integration_id: created.id, name: created.name })).toBe(1);
+
+    expect(text).toContain("# TYPE cato_splunk_batch_latency_seconds histogram");
+    expect(value("cato_splunk_batch_latency_seconds_count", labels)).toBe(1);
+    expect(value("cato_splunk_batch_latency_seconds_bucket", { ...labels, le: "+Inf" })).toBe(1);
+    expect(value("cato_splunk_batch_latency_seconds_bucket", { ...labels, le: "60" })).toBe(1);
+    expect(value("cato_splunk_batch_latency_seconds_sum", labels)).toBeGreaterThan(0);
+  });
+
+  it("counts refused requests, retries and set-aside records by HTTP status and HEC code", async () => {
+    const created = await integration();
+    const labels = { integration_id: created.id, source: "events" };
+    await appendEvents(2);
+    receiver.setFault({ kind: "busy" });
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
+
+    let { value } = await scrape();
+    expect(value("cato_splunk_requests_total", { ...labels, http_status: "503", hec_code: "9" })).toBe(1);
+    expect(value("cato_splunk_retries_total", labels)).toBe(1);
+    expect(value("cato_splunk_records_delivered_total", labels)).toBe(0);
+    expect(value("cato_splunk_integration_status", { integration_id: created.id, status: "retrying" })).toBe(1);
+
+    // Splunk back; a blank event among the retried ones is refused (code 13) and set aside.
+    receiver.setFault({ kind: "none" });
+    await appendRecords(redis, "events", [{ json: "{}", eventType: "", eventSubType: "" }], 0);
+    await appendEvents(1);
+    await sql.query(`UPDATE "Delivery" SET "nextAttemptAt" = NULL WHERE "integrationId" = $1`, [created.id]);
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+
+    ({ value } = await scrape());
+    expect(value("cato_splunk_requests_total", { ...labels, http_status: "400", hec_code: "13" })).toBe(1);
+    expect(value("cato_splunk_requests_total", { ...labels, http_status: "200", hec_code: "0" })).toBe(1);
+    expect(value("cato_splunk_records_delivered_total", labels)).toBe(3);
+    expect(value("cato_splunk_records_set_aside_total", labels)).toBe(1);
+    expect(value("cato_splunk_lag_records", labels)).toBe(0);
+    expect(value("cato_splunk_integration_status", { integration_id: created.id, status: "healthy" })).toBe(1);
+  });
+
+  it("counts a request that got no reply under http_status none", async () => {
+    const created = await integration();
+    await appendEvents(1);
+    receiver.setFault({ kind: "reset" });
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
+    const { value } = await scrape();
+    const labels = { integration_id: created.id, source: "events" };
+    expect(value("cato_splunk_requests_total", { ...labels, http_status: "none", hec_code: "none" })).toBe(1);
+    expect(value("cato_splunk_retries_total", labels)).toBe(1);
+    expect(value("cato_splunk_batch_latency_seconds_count", labels)).toBe(0);
+  });
+
+  it("drops a deleted integration's series", async () => {
+    const created = await integration();
+    await appendEvents(1);
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+    expect((await scrape()).text).toContain(created.id);
+
+    await deleteIntegration(created.id);
+    const { text, value } = await scrape();
+    expect(text).not.toContain(created.id);
+    expect(value("cato_splunk_workers")).toBe(0);
+    expect(await redis.keys("metrics:delivery:*")).toEqual([]);
+  });
+});
