@@ -9,7 +9,7 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // The generated Prisma client and node-postgres run on Node, not in the bundle.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "pino", "pino-pretty"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

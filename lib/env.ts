@@ -36,6 +36,12 @@ const ZFlag = z
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+const ZLogEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  LOG_LEVEL: ZLogLevel.default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
+});
+
 const ZStartEnv = z.object({
   DATA_DIR: z.string().trim().min(1).default("data"),
   PORT: ZPort.default(3000),
@@ -159,6 +165,19 @@ function loadEncryptionKey(env: { ENCRYPTION_KEY?: string; ENCRYPTION_KEY_FILE?:
   throw new ConfigError(
     "Invalid configuration:\n  ENCRYPTION_KEY is required (or ENCRYPTION_KEY_FILE): 32 bytes as base64, for example from `openssl rand -base64 32`",
   );
+}
+
+export type TLogSettings = { level: z.infer<typeof ZLogLevel>; format: "json" | "pretty" };
+
+/**
+ * How to log, readable before (and without) the rest of the configuration: JSON lines,
+ * or human-readable in development (LOG_FORMAT overrides).
+ */
+export function readLogSettings(source: NodeJS.ProcessEnv = process.env): TLogSettings {
+  const parsed = ZLogEnv.safeParse(source);
+  if (!parsed.success) return { level: "info", format: "json" };
+  const { NODE_ENV, LOG_LEVEL, LOG_FORMAT } = parsed.data;
+  return { level: LOG_LEVEL, format: LOG_FORMAT ?? (NODE_ENV === "development" ? "pretty" : "json") };
 }
 
 /** Configuration of the start-up script (`npm start`), where most things are optional. */
