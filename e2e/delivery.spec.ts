@@ -131,6 +131,11 @@ test("an integration made in the panel delivers events to Splunk and the table f
   await expect(cell(created, "Delivered")).toContainText(/\d+(\.\d)? (bytes|kB)/);
   await expect(cell(created, "Lag")).toHaveText("0 behind", { timeout: DELIVERY_TIMEOUT });
   expect(receivedWith(receiver, token)).toHaveLength(5);
+  await expect(
+    cell(created, "Delivered").getByRole("img", {
+      name: /^Records delivered per minute, last hour: [1-9][\d,]* in total/,
+    }),
+  ).toBeVisible({ timeout: DELIVERY_TIMEOUT });
 });
 
 test("a rejected API key shows Error and raises an event; re-entering the key recovers", async ({
@@ -218,6 +223,11 @@ test("the integration's page shows its delivery, recent attempts and records set
   await expect(events).toContainText("Delivered");
   await expect(events).toContainText("0 behind");
   await expect(page.getByText("No records set aside.")).toBeVisible();
+  await expect(page.getByRole("figure", { name: /^Records delivered per minute \(last hour\)/ })).toContainText(
+    /Events: [1-9][\d,]* records? in the last hour/,
+    { timeout: DELIVERY_TIMEOUT },
+  );
+  await expect(page.getByRole("figure", { name: /^Lag \(records behind the feed, last hour\)/ })).toBeVisible();
 
   // A record larger than the destination takes is set aside; the rest keep flowing.
   receiver.setMaxContentLength(2_000);
@@ -337,6 +347,7 @@ test("no serious or critical accessibility violations on the integration's page 
   await expect(page.getByRole("region", { name: "Records set aside" }).getByRole("listitem")).toHaveCount(1, {
     timeout: DELIVERY_TIMEOUT,
   });
+  await expect(page.getByRole("figure", { name: /^Records delivered per minute/ })).toBeVisible();
   await expectNoSeriousViolations(page);
 
   await page.getByRole("button", { name: `Edit ${integration.name}` }).click();

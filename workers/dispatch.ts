@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { minuteOf, recordLagSamples, type TLagSample } from "@/lib/delivery/series";
 import { ensureDeliveries, enabledSources } from "@/lib/delivery/state";
 import { FEED_NAMES, readHead, type TFeedName } from "@/lib/feeds/feed-store";
 import { markerSeq } from "@/lib/feeds/marker";
@@ -10,7 +11,12 @@ import { JOB_PUMP, pumpJobId, type TPumpPayload } from "@/lib/jobs/queues";
  * Twice a second, once across all workers: finds each (integration, source) whose
  * marker is behind its feed's head and whose retry time has come, and queues its pump.
  * Idle integrations cost one row read here and nothing else.
+ *
+ * Once a minute per worker process it also samples each delivery's lag (records
+ * behind the head) for the throughput charts: one more pipelined round trip.
  */
+let lastLagMinute: number | null = null;
+
 export async function dispatchPumps(
   prisma: PrismaClient,
   redis: Redis,
@@ -29,6 +35,9 @@ export async function dispatchPumps(
       deliveries: { select: { source: true, marker: true, nextAttemptAt: true } },
     },
   });
+  const minute = minuteOf(nowMs);
+  const isSamplingLag = lastLagMinute !== minute;
+  const lagSamples: TLagSample[] = [];
   const due: TPumpPayload[] = [];
   for (const integration of integrations) {
     const sources = enabledSources(integration);
@@ -39,9 +48,18 @@ export async function dispatchPumps(
     for (const delivery of integration.deliveries) {
       const source = delivery.source as TFeedName;
       if (!sources.includes(source)) continue;
+      if (isSamplingLag) {
+        const recordsBehind = Math.max(0, (heads.get(source) ?? 0) - markerSeq(delivery.marker));
+        lagSamples.push({ integrationId: integration.id, source, recordsBehind });
+      }
       if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > nowMs) continue;
       if (markerSeq(delivery.marker) !== heads.get(source)) due.push({ integrationId: integration.id, source });
     }
+  }
+  if (isSamplingLag) {
+    lastLagMinute = minute;
+    // A chart may miss a minute; dispatching must not fail for it.
+    await recordLagSamples(redis, lagSamples, nowMs).catch(() => undefined);
   }
   if (due.length > 0) {
     await queue.addBulk(due.map((data) => ({ name: JOB_PUMP, data, opts: { jobId: pumpJobId(data) } })));

@@ -10,6 +10,7 @@ import { IntegrationPanel } from "@/components/integrations/integration-panel";
 import { PauseButton } from "@/components/integrations/pause-button";
 import { SourceDelivery } from "@/components/integrations/source-delivery";
 import { StatusBadge } from "@/components/integrations/status-badge";
+import { ThroughputCharts } from "@/components/integrations/throughput-charts";
 import { isNotFound, useGetIntegration } from "@/components/integrations/use-get-integration";
 import type { TIntegration } from "@/lib/integrations/schema";
 
@@ -54,7 +55,7 @@ function Settings({ integration }: { integration: TIntegration }) {
   );
 }
 
-/** An integration's page: its settings, how each data source is delivered, and its recent activity. */
+/** An integration's page: its settings, how each data source is delivered, its last hour and its recent activity. */
 export function IntegrationDetails({ id }: { id: string }) {
   const { data, error, isPending } = useGetIntegration(id);
   const [isEditing, setIsEditing] = useState(false);
@@ -129,6 +130,8 @@ export function IntegrationDetails({ id }: { id: string }) {
           </div>
         )}
       </section>
+
+      <ThroughputCharts id={id} />
 
       <IntegrationActivity id={id} />
 

@@ -1,4 +1,5 @@
 import { requestJson } from "@/lib/api-client";
+import type { TIntegrationSeries } from "@/lib/delivery/series";
 import type { TTestResult } from "@/lib/delivery/test-connection";
 import type { TIntegration } from "@/lib/integrations/schema";
 import type { TIntegrationActivity } from "@/lib/integrations/service";
@@ -16,6 +17,10 @@ export function fetchIntegration(id: string, signal?: AbortSignal): Promise<TInt
 
 export function fetchIntegrationActivity(id: string, signal?: AbortSignal): Promise<TIntegrationActivity> {
   return requestJson<TIntegrationActivity>(`${path(id)}/activity`, { signal });
+}
+
+export function fetchIntegrationSeries(id: string, signal?: AbortSignal): Promise<TIntegrationSeries> {
+  return requestJson<TIntegrationSeries>(`${path(id)}/series`, { signal });
 }
 
 export function postIntegration(input: unknown): Promise<TIntegration> {

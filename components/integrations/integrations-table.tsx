@@ -4,6 +4,7 @@ import Link from "next/link";
 import { Fragment } from "react";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { Sparkline } from "@/components/ui/sparkline";
 import {
   deliveriesOf,
   formatBytes,
@@ -30,6 +31,13 @@ const th = "px-2 py-2 text-left text-xs font-semibold uppercase tracking-wide te
 const td = "px-2 py-2 align-top text-sm";
 const small = "text-xs text-slate-600";
 const COLUMNS = 10;
+
+/** What the row's sparkline shows, for screen readers and as its tooltip. */
+function lastHourLabel(perMinute: readonly number[]): string {
+  const total = perMinute.reduce((sum, n) => sum + n, 0);
+  const peak = Math.max(0, ...perMinute);
+  return `Records delivered per minute, last hour: ${formatCount(total)} in total, peak ${formatCount(peak)} a minute`;
+}
 
 /** Per-source figures in small print, only when there is more than one source to tell apart. */
 function BySource({
@@ -102,6 +110,11 @@ function IntegrationRow({
           figure={(source) => formatCount(integration.delivery[source]?.deliveredRecords ?? 0)}
         />
         <div className={small}>{formatBytes(summary.bytes)}</div>
+        {integration.deliveredPerMinute.length > 0 ? (
+          <div className="mt-1" title={lastHourLabel(integration.deliveredPerMinute)}>
+            <Sparkline values={integration.deliveredPerMinute} label={lastHourLabel(integration.deliveredPerMinute)} />
+          </div>
+        ) : null}
       </td>
       <td className={td}>
         {deliveriesOf(integration).length === 0 ? (

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { addDelivered } from "@/lib/delivery/series";
 
 /**
  * Delivery counters for /api/metrics. The pumps run in the worker process and the
@@ -12,6 +13,9 @@ import type { Redis } from "ioredis";
  * - `set_aside`: records Splunk refused and the pump set aside
  * - `latency_le:<bound>`: replies that took at most `bound` seconds and more than the
  *   bound before it (not cumulative, so a batch moves one field); `latency_sum_ms`
+ *
+ * The same MULTI also counts the records in the minute's bucket of the throughput
+ * series (lib/delivery/series.ts).
  */
 export const LATENCY_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
 
@@ -60,12 +64,16 @@ export async function recordBatchMetrics(
   integrationId: string,
   source: string,
   batch: Partial<TBatchMetrics>,
+  nowMs = Date.now(),
 ): Promise<void> {
   const key = metricsKey(integrationId, source);
   const status = batch.httpStatus ?? NONE;
   const code = batch.hecCode ?? NONE;
   const tx = redis.multi().hincrby(key, `requests:${status}:${code}`, 1);
-  if (batch.records) tx.hincrby(key, "records", batch.records);
+  if (batch.records) {
+    tx.hincrby(key, "records", batch.records);
+    addDelivered(tx, integrationId, source, batch.records, nowMs);
+  }
   if (batch.bytes) tx.hincrby(key, "bytes", Math.round(batch.bytes));
   if (batch.isRetry) tx.hincrby(key, "retries", 1);
   if (batch.setAside) tx.hincrby(key, "set_aside", batch.setAside);

@@ -258,6 +258,8 @@ export type TIntegration = {
   statusDetail: string;
   lastDeliveredAt: string | null;
   delivery: { events?: TSourceDelivery; flows?: TSourceDelivery };
+  /** Records delivered in each of the last 60 minutes (oldest first), sources summed; empty while Redis cannot be reached. */
+  deliveredPerMinute: number[];
   createdAt: string;
   updatedAt: string;
 };

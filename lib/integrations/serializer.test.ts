@@ -66,6 +66,7 @@ describe("serializeIntegration", () => {
       statusDetail: "",
       lastDeliveredAt: null,
       delivery: {},
+      deliveredPerMinute: [],
       createdAt: "2026-11-01T10:00:00.000Z",
       updatedAt: "2026-11-02T10:00:00.000Z",
     });
@@ -106,6 +107,11 @@ describe("serializeIntegration", () => {
       lag: { records: 30, oldestAgeSeconds: 2 },
     });
     expect(out.delivery.flows?.lag).toBeNull();
+  });
+
+  it("carries the last hour's records delivered per minute for the table's sparkline", () => {
+    const perMinute = Array.from({ length: 60 }, (_, i) => (i === 59 ? 42 : 0));
+    expect(serializeIntegration(row, {}, perMinute).deliveredPerMinute).toEqual(perMinute);
   });
 
   it("takes the worst source's status and says which source it is", () => {

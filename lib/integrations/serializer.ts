@@ -49,7 +49,11 @@ export function summariseStatus(
 }
 
 /** Row to API shape. The ciphertext never goes out; only the hint. */
-export function serializeIntegration(row: TIntegrationRow, lag: TLagBySource = {}): TIntegration {
+export function serializeIntegration(
+  row: TIntegrationRow,
+  lag: TLagBySource = {},
+  deliveredPerMinute: number[] = [],
+): TIntegration {
   const filter = ZEventFilter.safeParse(row.eventFilter);
   const delivery: TIntegration["delivery"] = {};
   const enabled: [string, TSourceDelivery][] = [];
@@ -77,6 +81,7 @@ export function serializeIntegration(row: TIntegrationRow, lag: TLagBySource = {
     ...summariseStatus(row, enabled),
     lastDeliveredAt: delivered.sort().at(-1) ?? null,
     delivery,
+    deliveredPerMinute,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

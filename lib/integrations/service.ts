@@ -4,6 +4,13 @@ import { db } from "@/lib/db";
 import { forgetAttempts, readAttempts, type TDeliveryAttempt } from "@/lib/delivery/attempts";
 import { lagKey, readLags } from "@/lib/delivery/lag";
 import { forgetDeliveryMetrics } from "@/lib/delivery/metrics";
+import {
+  forgetSeries,
+  readDeliveredPerMinute,
+  readSeries,
+  type TIntegrationSeries,
+  type TSeriesSource,
+} from "@/lib/delivery/series";
 import { ensureDeliveries } from "@/lib/delivery/state";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -57,23 +64,43 @@ function notFound(): AppError {
   return new AppError("not_found", "No integration has this id.");
 }
 
-/** Rows with their lag; lag is left out (null) while Redis cannot be reached. */
+function enabledSourcesOf(row: Pick<TIntegrationRow, "events" | "flows">): TSeriesSource[] {
+  return (["events", "flows"] as const).filter((source) => row[source]);
+}
+
+function warnRedis(what: string) {
+  return (error: unknown) => {
+    logger.warn(`${what} unavailable`, { error: error instanceof Error ? error.message : String(error) });
+  };
+}
+
+/**
+ * Rows with their lag and last hour's deliveries, read concurrently; while Redis
+ * cannot be reached lag is left out (null) and the per-minute deliveries are empty.
+ */
 async function withStatus(rows: TIntegrationRow[]): Promise<TIntegration[]> {
   let lags = new Map<string, { records: number; oldestAgeSeconds: number | null }>();
+  let perMinute: number[][] = [];
   const positions = rows.flatMap((r) =>
     (r.deliveries ?? []).map((d) => ({ integrationId: r.id, source: d.source, marker: d.marker })),
   );
-  if (positions.length > 0) {
-    try {
-      lags = await readLags(await sharedRedis(1000), positions);
-    } catch (error) {
-      logger.warn("lag unavailable", { error: error instanceof Error ? error.message : String(error) });
+  if (rows.length > 0) {
+    const redis = await sharedRedis(1000).catch((error: unknown) => {
+      warnRedis("lag and series")(error);
+      return null;
+    });
+    if (redis) {
+      const integrations = rows.map((r) => ({ integrationId: r.id, sources: enabledSourcesOf(r) }));
+      await Promise.all([
+        positions.length > 0 ? readLags(redis, positions).then((read) => (lags = read), warnRedis("lag")) : undefined,
+        readDeliveredPerMinute(redis, integrations).then((read) => (perMinute = read), warnRedis("series")),
+      ]);
     }
   }
-  return rows.map((row) => {
+  return rows.map((row, i) => {
     const lag: TLagBySource = {};
     for (const d of row.deliveries ?? []) lag[d.source] = lags.get(lagKey(row.id, d.source));
-    return serializeIntegration(row, lag);
+    return serializeIntegration(row, lag, perMinute[i] ?? []);
   });
 }
 
@@ -120,6 +147,17 @@ export async function findIntegrationActivity(id: string): Promise<TIntegrationA
     attempts,
     setAside: setAside.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
   };
+}
+
+/** The last hour of records delivered per minute and lag, for the integration's charts. */
+export async function findIntegrationSeries(id: string): Promise<TIntegrationSeries> {
+  const row = await findRow(id);
+  try {
+    return await readSeries(await sharedRedis(1000), id, enabledSourcesOf(row));
+  } catch (error) {
+    warnRedis("series")(error);
+    throw new AppError("service_unavailable", "The throughput series are kept in Redis, which cannot be reached.");
+  }
 }
 
 /**
@@ -230,7 +268,9 @@ export async function deleteIntegration(id: string): Promise<void> {
   if (count === 0) throw notFound();
   // Its pumps stop at their next batch: they find no integration.
   await sharedRedis(1000)
-    .then((redis) => Promise.all([forgetAttempts(redis, id), forgetDeliveryMetrics(redis, id)]))
+    .then((redis) =>
+      Promise.all([forgetAttempts(redis, id), forgetDeliveryMetrics(redis, id), forgetSeries(redis, id)]),
+    )
     .catch(() => undefined);
 }
 
