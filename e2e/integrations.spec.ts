@@ -176,3 +176,38 @@ test("no serious or critical accessibility violations on the page and the open p
   const panelResults = await new AxeBuilder({ page }).analyze();
   expect(serious(panelResults.violations), JSON.stringify(serious(panelResults.violations), null, 2)).toEqual([]);
 });
+
+test("pages carry a Content-Security-Policy that the app itself does not break", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) violations.push(message.text());
+  });
+  const response = await page.goto("/integrations");
+  const headers = response!.headers();
+  expect(headers["content-security-policy"]).toContain("default-src 'self'");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["x-frame-options"]).toBe("DENY");
+
+  // The page renders and works under the policy: the panel opens (client scripts run).
+  await page.getByRole("button", { name: "New", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "New Integration" })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
+test("the API refuses changes sent from another site's page, and takes them from its own origin or with no Origin", async ({
+  request,
+}) => {
+  const crossSite = await request.post("/api/integrations", {
+    headers: { origin: "https://evil.example" },
+    data: { name: uniqueName("Cross-site"), ingestionUrl: "https://http-inputs-acme.splunkcloud.com", apiKey: TOKEN },
+  });
+  expect(crossSite.status()).toBe(403);
+  expect(crossSite.headers()["content-type"]).toBe("application/problem+json");
+  expect(((await crossSite.json()) as { detail: string }).detail).toBe("Cross-site request refused");
+
+  const created = await createThroughApi(request);
+  const sameOrigin = await request.delete(`/api/integrations/${created.id}`, {
+    headers: { origin: new URL(crossSite.url()).origin },
+  });
+  expect(sameOrigin.status()).toBe(204);
+});

@@ -7,6 +7,7 @@ export type TInvalidParam = { name: string; reason: string };
 export type TAppErrorCode =
   | "bad_request"
   | "validation_failed"
+  | "forbidden"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -17,6 +18,7 @@ export type TAppErrorCode =
 const STATUS: Record<TAppErrorCode, number> = {
   bad_request: 400,
   validation_failed: 422,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
@@ -28,6 +30,7 @@ const STATUS: Record<TAppErrorCode, number> = {
 const TITLE: Record<TAppErrorCode, string> = {
   bad_request: "Bad request",
   validation_failed: "Validation failed",
+  forbidden: "Forbidden",
   not_found: "Not found",
   conflict: "Conflict",
   payload_too_large: "Payload too large",

@@ -139,6 +139,9 @@ export async function readAfter(redis: Redis, feed: TFeedName, marker: string, c
 
 /** Newest first, starting before `before` (or at the newest record). */
 export async function readNewest(redis: Redis, feed: TFeedName, count: number, before?: string): Promise<TFeedEntry[]> {
+  // Nothing precedes 0-0, and Redis refuses "(0-0" as an error rather than an empty range.
+  const start = before ? parseMarker(before) : null;
+  if (start && start.ms === 0 && start.seq === 0) return [];
   const raw = (await redis.xrevrange(feedKey(feed), before ? `(${before}` : "+", "-", "COUNT", count)) as TRawEntry[];
   return raw.map(toEntry);
 }

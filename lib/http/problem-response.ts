@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError, toProblem } from "@/lib/errors";
+import { jsonResponse } from "@/lib/http/json-response";
 import { logger } from "@/lib/logger";
 
 export function problemResponse(error: unknown): Response {
@@ -10,7 +11,7 @@ export function problemResponse(error: unknown): Response {
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
   }
-  return Response.json(problem, {
+  return jsonResponse(problem, {
     status: problem.status,
     headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
   });

@@ -110,6 +110,18 @@ describe("ZCreateIntegrationInput", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("refuses half a surrogate pair in text, which PostgreSQL would refuse as JSON, and keeps whole emoji", () => {
+    expect(errorsOf({ ...valid, name: "SOC \ud800" })).toContainEqual({
+      name: "name",
+      reason: "Connector Name must be valid Unicode text",
+    });
+    expect(errorsOf({ ...valid, description: "\udfff" })).toContainEqual({
+      name: "description",
+      reason: "Description must be valid Unicode text",
+    });
+    expect(errorsOf({ ...valid, name: "SOC 😀" })).toEqual([]);
+  });
+
   it("reports a missing required field as required", () => {
     const rest: Partial<typeof valid> = { ...valid };
     delete rest.name;

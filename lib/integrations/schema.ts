@@ -27,7 +27,14 @@ const INDEX_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const typeError = (label: string, kind: string) => (issue: { input?: unknown }) =>
   issue.input === undefined || issue.input === null ? `${label} is required` : `${label} must be ${kind}`;
 
-const text = (label: string) => z.string({ error: typeError(label, "text") }).trim();
+// Half a UTF-16 surrogate pair: not text, and PostgreSQL refuses it as JSON.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const text = (label: string) =>
+  z
+    .string({ error: typeError(label, "text") })
+    .trim()
+    .refine((v) => !LONE_SURROGATE.test(v), `${label} must be valid Unicode text`);
 const flag = (label: string) => z.boolean({ error: typeError(label, "true or false") });
 
 export const ZApp = z.literal("splunk", { error: 'App must be "splunk" (the only app available)' });

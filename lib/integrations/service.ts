@@ -27,6 +27,16 @@ import { parseOrThrow } from "@/lib/validation";
 // A single account for now; every query is scoped to it so accounts can follow.
 const ACCOUNT_ID = "default";
 
+/**
+ * Integration ids are UUIDs this service makes. Anything else cannot name one, and is
+ * answered without a query: PostgreSQL rejects some strings (a NUL byte) outright.
+ */
+const INTEGRATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isIntegrationId(id: string): boolean {
+  return INTEGRATION_ID.test(id);
+}
+
 function nameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
 }
@@ -114,6 +124,7 @@ export async function findIntegrations(): Promise<TIntegration[]> {
 }
 
 async function findRow(id: string): Promise<TIntegrationRow> {
+  if (!isIntegrationId(id)) throw notFound();
   const row = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID }, include: { deliveries: true } });
   if (!row) throw notFound();
   return row;
@@ -215,6 +226,7 @@ export async function createIntegration(input: unknown): Promise<TIntegration> {
 export async function updateIntegration(id: string, input: unknown): Promise<TIntegration> {
   const data = parseOrThrow(schemas().update, input);
   if (data.ingestionUrl !== undefined) checkDestination(data.ingestionUrl);
+  if (!isIntegrationId(id)) throw notFound();
   const current = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
   if (!current) throw notFound();
 
@@ -264,6 +276,7 @@ export async function updateIntegration(id: string, input: unknown): Promise<TIn
 
 /** Removes the connector here only; nothing is deleted in Splunk. */
 export async function deleteIntegration(id: string): Promise<void> {
+  if (!isIntegrationId(id)) throw notFound();
   const { count } = await db().integration.deleteMany({ where: { id, accountId: ACCOUNT_ID } });
   if (count === 0) throw notFound();
   // Its pumps stop at their next batch: they find no integration.

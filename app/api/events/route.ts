@@ -2,9 +2,10 @@ import { findEvents } from "@/lib/feeds/service";
 import { ZEventQuery } from "@/lib/feeds/schema";
 import { handleErrors } from "@/lib/http/problem-response";
 import { parseOrThrow } from "@/lib/validation";
+import { jsonResponse } from "@/lib/http/json-response";
 
 export const GET = handleErrors(async (request: Request) => {
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const query = parseOrThrow(ZEventQuery, params);
-  return Response.json(await findEvents(query), { headers: { "cache-control": "no-store" } });
+  return jsonResponse(await findEvents(query), { headers: { "cache-control": "no-store" } });
 });

@@ -1,10 +1,11 @@
 import { checkReadiness } from "@/lib/health/service";
 import { handleErrors } from "@/lib/http/problem-response";
+import { jsonResponse } from "@/lib/http/json-response";
 
 /** 200 when PostgreSQL and Redis answer and a worker runs; 503 saying what is wrong otherwise. */
 export const GET = handleErrors(async () => {
   const readiness = await checkReadiness();
-  return Response.json(readiness, {
+  return jsonResponse(readiness, {
     status: readiness.status === "ready" ? 200 : 503,
     headers: { "cache-control": "no-store" },
   });

@@ -1,6 +1,7 @@
 import { handleErrors } from "@/lib/http/problem-response";
 import { readJsonBody } from "@/lib/http/json-body";
 import { testSavedIntegration } from "@/lib/integrations/service";
+import { jsonResponse } from "@/lib/http/json-response";
 
 type TContext = { params: Promise<{ id: string }> };
 
@@ -8,5 +9,5 @@ type TContext = { params: Promise<{ id: string }> };
 export const POST = handleErrors(async (request: Request, { params }: TContext) => {
   const { id } = await params;
   const body = request.headers.get("content-length") === "0" ? {} : await readJsonBody(request);
-  return Response.json(await testSavedIntegration(id, body));
+  return jsonResponse(await testSavedIntegration(id, body));
 });
