@@ -1,108 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db";
-import { runPump, type TDeliveryConfig, type TPumpContext } from "@/lib/delivery/pump";
-import { serverEnv } from "@/lib/env";
+import { describe, expect, it } from "vitest";
+import { runPump } from "@/lib/delivery/pump";
 import { appendRecords, readNewest, type TNewRecord } from "@/lib/feeds/feed-store";
-import { toNewRecord } from "@/lib/feeds/ingest";
-import { closeHecConnections } from "@/lib/hec/sender";
-import type { THecReceiver } from "@/lib/hec-receiver/receiver";
-import {
-  createIntegration,
-  findIntegration,
-  findIntegrationActivity,
-  updateIntegration,
-} from "@/lib/integrations/service";
-import { startTestReceiver } from "@/test/helpers/hec";
+import { findIntegration, findIntegrationActivity, updateIntegration } from "@/lib/integrations/service";
+import { setupDeliveryFixture } from "@/test/helpers/delivery";
 
 /**
  * Delivery end to end in one process: real Redis feeds, real PostgreSQL state, real
  * HTTPS to a HEC receiver that speaks the protocol (certificate verified).
  */
-const redis = new Redis(process.env.REDIS_URL!);
-const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
-let receiver: THecReceiver;
-let seq = 0;
-
-function config(overrides: Partial<TDeliveryConfig> = {}): TDeliveryConfig {
-  return {
-    batchMaxBytes: 1_000_000,
-    batchMaxRecords: 5000,
-    maxEventBytes: 5_000_000,
-    timeoutMs: 5000,
-    gzipLevel: 1,
-    allowPrivateNetworks: true,
-    encryptionKey: serverEnv().encryptionKey,
-    maxFeedLength: 0,
-    ...overrides,
-  };
-}
-
-const ctx = (overrides: Partial<TDeliveryConfig> = {}): TPumpContext => ({
-  prisma: db(),
-  redis,
-  config: config(overrides),
-});
-
-function event(fields: Record<string, string> = {}): Record<string, string> {
-  seq++;
-  return {
-    event_type: "Security",
-    event_sub_type: "IPS",
-    time: String(1764368000000 + seq),
-    n: String(seq),
-    flow_id: `f${seq}`,
-    ...fields,
-  };
-}
-
-async function appendEvents(records: Record<string, string>[]) {
-  return appendRecords(
-    redis,
-    "events",
-    records.map((r) => toNewRecord("events", r)),
-    0,
-  );
-}
-
-async function integration(overrides: Record<string, unknown> = {}) {
-  return createIntegration({
-    name: `Pump ${Math.random().toString(36).slice(2, 8)}`,
-    ingestionUrl: receiver.url,
-    apiKey: receiver.token,
-    ...overrides,
-  });
-}
+const fixture = setupDeliveryFixture({ indexes: ["main", "cato", "cato_flows"] });
+const { redis, sql, ctx, event, appendEvents, integration } = fixture;
 
 /** Lets a scheduled retry happen now, as if its backoff had passed. */
 async function makeDue(id: string) {
   await sql.query(`UPDATE "Delivery" SET "nextAttemptAt" = NULL WHERE "integrationId" = $1`, [id]);
 }
 
-const receivedN = () => receiver.received().map((e) => (e.event as Record<string, string>).n);
-
-beforeAll(async () => {
-  receiver = await startTestReceiver({ indexes: ["main", "cato", "cato_flows"] });
-});
-
-beforeEach(async () => {
-  await redis.flushdb();
-  await sql.query(`DELETE FROM "Integration"`);
-  receiver.clear();
-  receiver.setFault({ kind: "none" });
-  receiver.setMaxContentLength(800 * 1024 * 1024);
-});
-
-afterEach(() => closeHecConnections());
-
-afterAll(async () => {
-  await receiver.stop();
-  await redis.quit();
-  await sql.end();
-  await disconnectDb();
-});
+const receivedN = () => fixture.receiver.received().map((e) => (e.event as Record<string, string>).n);
 
 describe("delivery to Splunk HEC", () => {
   it("starts at the feed's head and delivers what arrives after, with the documented envelope", async () => {
@@ -112,7 +27,7 @@ describe("delivery to Splunk HEC", () => {
     await appendEvents(records);
 
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
-    const envelopes = receiver.received();
+    const envelopes = fixture.receiver.received();
     expect(envelopes.map((e) => e.event)).toEqual(records);
     expect(envelopes[0]).toEqual({
       time: Number(records[0]!.time) / 1000,
@@ -122,7 +37,7 @@ describe("delivery to Splunk HEC", () => {
       index: "cato",
       event: records[0],
     });
-    expect(receiver.requests().every((r) => r.status === 200)).toBe(true);
+    expect(fixture.receiver.requests().every((r) => r.status === 200)).toBe(true);
 
     const after = await findIntegration(created.id);
     expect(after).toMatchObject({ status: "healthy", statusDetail: "" });
@@ -135,7 +50,7 @@ describe("delivery to Splunk HEC", () => {
     const flows: TNewRecord[] = [{ json: JSON.stringify({ flow_id: "f-1", time: "1764368000500", upstream: "10" }) }];
     await appendRecords(redis, "flows", flows, 0);
     expect(await runPump(ctx(), created.id, "flows", 10_000)).toBe("caught-up");
-    expect(receiver.received()).toEqual([
+    expect(fixture.receiver.received()).toEqual([
       {
         time: 1764368000.5,
         host: "cato-sase",
@@ -155,7 +70,10 @@ describe("delivery to Splunk HEC", () => {
       event(),
     ]);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
-    expect(receiver.received().map((e) => (e.event as Record<string, string>).event_sub_type)).toEqual(["IPS", "IPS"]);
+    expect(fixture.receiver.received().map((e) => (e.event as Record<string, string>).event_sub_type)).toEqual([
+      "IPS",
+      "IPS",
+    ]);
     expect((await findIntegration(created.id)).delivery.events?.lag?.records).toBe(0);
   });
 
@@ -165,28 +83,28 @@ describe("delivery to Splunk HEC", () => {
     await appendEvents(records);
     expect(await runPump(ctx({ batchMaxBytes: 50_000 }), created.id, "events", 20_000)).toBe("caught-up");
     expect(receivedN()).toEqual(records.map((r) => r.n));
-    expect(receiver.requests().length).toBeGreaterThan(5);
+    expect(fixture.receiver.requests().length).toBeGreaterThan(5);
   });
 
   it("retries a busy Splunk with backoff, shows Retrying, and recovers", async () => {
     const created = await integration();
     await appendEvents([event(), event()]);
-    receiver.setFault({ kind: "busy" });
+    fixture.receiver.setFault({ kind: "busy" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     let status = await findIntegration(created.id);
     expect(status.status).toBe("retrying");
     expect(status.statusDetail).toMatch(/Splunk is busy \(HEC code 9\)/);
     expect(status.delivery.events?.nextAttemptAt).not.toBeNull();
     expect(status.delivery.events?.lag?.records).toBe(2);
-    expect(receiver.received()).toHaveLength(0);
+    expect(fixture.receiver.received()).toHaveLength(0);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("not-due");
 
-    receiver.setFault({ kind: "none" });
+    fixture.receiver.setFault({ kind: "none" });
     await makeDue(created.id);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     status = await findIntegration(created.id);
     expect(status).toMatchObject({ status: "healthy", statusDetail: "" });
-    expect(receiver.received()).toHaveLength(2);
+    expect(fixture.receiver.received()).toHaveLength(2);
   });
 
   it.each([
@@ -199,7 +117,7 @@ describe("delivery to Splunk HEC", () => {
   ])("fault %j shows %s with a plain reason", async (fault, expected, reason) => {
     const created = await integration();
     await appendEvents([event()]);
-    receiver.setFault(fault);
+    fixture.receiver.setFault(fault);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     const status = await findIntegration(created.id);
     expect(status.status).toBe(expected);
@@ -213,7 +131,7 @@ describe("delivery to Splunk HEC", () => {
   it("a rejected token is an Error, raises one error event, and heals once fixed", async () => {
     const created = await integration({ errorEvents: true });
     await appendEvents([event()]);
-    receiver.setFault({ kind: "invalid-token" });
+    fixture.receiver.setFault({ kind: "invalid-token" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     const status = await findIntegration(created.id);
     expect(status).toMatchObject({
@@ -232,7 +150,7 @@ describe("delivery to Splunk HEC", () => {
       connector_name: created.name,
     });
     expect(record.event_message).toContain("invalid token");
-    expect(errorEvent!.json).not.toContain(receiver.token);
+    expect(errorEvent!.json).not.toContain(fixture.receiver.token);
 
     // Staying in Error does not raise another event within 10 minutes.
     await makeDue(created.id);
@@ -240,12 +158,14 @@ describe("delivery to Splunk HEC", () => {
     const events = await readNewest(redis, "events", 10);
     expect(events.filter((e) => e.eventType === "System")).toHaveLength(1);
 
-    receiver.setFault({ kind: "none" });
-    await updateIntegration(created.id, { apiKey: receiver.token }); // the admin re-enters the key: tried at once
+    fixture.receiver.setFault({ kind: "none" });
+    await updateIntegration(created.id, { apiKey: fixture.receiver.token }); // the admin re-enters the key: tried at once
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect((await findIntegration(created.id)).status).toBe("healthy");
     // The error event is in the feed after the marker, so it is delivered too.
-    expect(receiver.received().some((e) => (e.event as Record<string, string>).event_type === "System")).toBe(true);
+    expect(fixture.receiver.received().some((e) => (e.event as Record<string, string>).event_type === "System")).toBe(
+      true,
+    );
   });
 
   it("a destination that is down is retried, and nothing is lost", async () => {
@@ -254,9 +174,9 @@ describe("delivery to Splunk HEC", () => {
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     const status = await findIntegration(created.id);
     expect(status).toMatchObject({ status: "retrying", statusDetail: expect.stringMatching(/refused the connection/) });
-    await updateIntegration(created.id, { ingestionUrl: receiver.url });
+    await updateIntegration(created.id, { ingestionUrl: fixture.receiver.url });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
-    expect(receiver.received()).toHaveLength(1);
+    expect(fixture.receiver.received()).toHaveLength(1);
   });
 
   it("keeps what Splunk accepted before an invalid event, sets that one aside and goes on", async () => {
@@ -287,17 +207,17 @@ describe("delivery to Splunk HEC", () => {
     // Random padding, so gzip cannot shrink the batches under the limit.
     const records = Array.from({ length: 200 }, () => event({ pad: randomBytes(750).toString("hex") }));
     await appendEvents(records);
-    receiver.setMaxContentLength(40_000);
+    fixture.receiver.setMaxContentLength(40_000);
     expect(await runPump(ctx(), created.id, "events", 20_000)).toBe("caught-up");
     expect(receivedN()).toEqual(records.map((r) => r.n));
-    expect(receiver.requests().some((r) => r.status === 413)).toBe(true);
+    expect(fixture.receiver.requests().some((r) => r.status === 413)).toBe(true);
   });
 
   it("cuts an oversized raw_data and marks it, instead of dropping the event", async () => {
     const created = await integration();
     await appendEvents([event({ event_type: "Detection and Response", raw_data: "r".repeat(300_000) })]);
     expect(await runPump(ctx({ maxEventBytes: 100_000 }), created.id, "events", 10_000)).toBe("caught-up");
-    const [envelope] = receiver.received();
+    const [envelope] = fixture.receiver.received();
     expect(envelope!.fields).toMatchObject({ raw_data_truncated: "true", raw_data_original_bytes: "300000" });
     expect((envelope!.event as Record<string, string>).raw_data!.length).toBeLessThan(100_000);
   });
@@ -308,16 +228,16 @@ describe("delivery to Splunk HEC", () => {
     await updateIntegration(created.id, { paused: true });
     expect((await findIntegration(created.id)).status).toBe("paused");
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("stopped");
-    expect(receiver.received()).toHaveLength(0);
+    expect(fixture.receiver.received()).toHaveLength(0);
 
     await updateIntegration(created.id, { paused: false, index: "cato" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
-    expect(receiver.received()[0]).toMatchObject({ index: "cato" });
+    expect(fixture.receiver.received()[0]).toMatchObject({ index: "cato" });
 
     await sql.query(`DELETE FROM "Integration" WHERE id = $1`, [created.id]);
     await appendEvents([event()]);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("stopped");
-    expect(receiver.received()).toHaveLength(1);
+    expect(fixture.receiver.received()).toHaveLength(1);
   });
 
   it("counts records that aged out before delivery as a gap", async () => {
@@ -335,6 +255,6 @@ describe("delivery to Splunk HEC", () => {
     await updateIntegration(created.id, { flows: true });
     await appendRecords(redis, "flows", [flow("after")], 0);
     expect(await runPump(ctx(), created.id, "flows", 10_000)).toBe("caught-up");
-    expect(receiver.received().map((e) => (e.event as Record<string, string>).flow_id)).toEqual(["after"]);
+    expect(fixture.receiver.received().map((e) => (e.event as Record<string, string>).flow_id)).toEqual(["after"]);
   });
 });

@@ -1,62 +1,24 @@
-import { Redis } from "ioredis";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as ready from "@/app/api/health/ready/route";
 import * as workers from "@/app/api/health/workers/route";
 import * as metrics from "@/app/api/metrics/route";
-import { db, disconnectDb } from "@/lib/db";
-import { runPump, type TPumpContext } from "@/lib/delivery/pump";
-import { serverEnv } from "@/lib/env";
+import { runPump } from "@/lib/delivery/pump";
 import { appendRecords } from "@/lib/feeds/feed-store";
-import { toNewRecord } from "@/lib/feeds/ingest";
 import { workerHeartbeatKey } from "@/lib/health/heartbeat";
-import { closeHecConnections } from "@/lib/hec/sender";
-import type { THecReceiver } from "@/lib/hec-receiver/receiver";
-import { createIntegration, deleteIntegration } from "@/lib/integrations/service";
-import { startTestReceiver } from "@/test/helpers/hec";
+import { deleteIntegration } from "@/lib/integrations/service";
+import { setupDeliveryFixture } from "@/test/helpers/delivery";
 
 /**
  * What an operator's load balancer and Prometheus see: readiness through the route
  * handlers against the real PostgreSQL and Redis, and the metrics after real pumps
- * delivered to a HEC receiver.
+ * delivered to a HEC fixture.receiver.
  */
-const redis = new Redis(process.env.REDIS_URL!);
-const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+const fixture = setupDeliveryFixture();
+const { redis, sql, ctx, integration } = fixture;
 const BASE = "http://console.test";
-let receiver: THecReceiver;
-let seq = 0;
-
-const ctx = (): TPumpContext => ({
-  prisma: db(),
-  redis,
-  config: {
-    batchMaxBytes: 1_000_000,
-    batchMaxRecords: 5000,
-    maxEventBytes: 5_000_000,
-    timeoutMs: 5000,
-    gzipLevel: 1,
-    allowPrivateNetworks: true,
-    encryptionKey: serverEnv().encryptionKey,
-    maxFeedLength: 0,
-  },
-});
-
-function event(): Record<string, string> {
-  seq++;
-  return { event_type: "Security", event_sub_type: "IPS", time: String(1764368000000 + seq), n: String(seq) };
-}
 
 async function appendEvents(count: number) {
-  const records = Array.from({ length: count }, () => toNewRecord("events", event()));
-  await appendRecords(redis, "events", records, 0);
-}
-
-async function integration() {
-  return createIntegration({
-    name: `Metrics ${Math.random().toString(36).slice(2, 8)}`,
-    ingestionUrl: receiver.url,
-    apiKey: receiver.token,
-  });
+  await fixture.appendEvents(Array.from({ length: count }, () => fixture.event()));
 }
 
 type TSample = { name: string; labels: Record<string, string>; value: number };
@@ -96,26 +58,6 @@ async function readiness() {
   const response = await ready.GET(new Request(`${BASE}/api/health/ready`), undefined);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-
-beforeEach(async () => {
-  await redis.flushdb();
-  await sql.query(`DELETE FROM "Integration"`);
-  receiver.clear();
-  receiver.setFault({ kind: "none" });
-});
-
-afterEach(() => closeHecConnections());
-
-afterAll(async () => {
-  await receiver.stop();
-  await redis.quit();
-  await sql.end();
-  await disconnectDb();
-});
 
 describe("GET /api/health/ready", () => {
   it("is 503 naming the missing worker while no worker process runs", async () => {
@@ -190,7 +132,7 @@ describe("GET /api/metrics", () => {
     const created = await integration();
     const labels = { integration_id: created.id, source: "events" };
     await appendEvents(2);
-    receiver.setFault({ kind: "busy" });
+    fixture.receiver.setFault({ kind: "busy" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
 
     let { value } = await scrape();
@@ -200,7 +142,7 @@ describe("GET /api/metrics", () => {
     expect(value("cato_splunk_integration_status", { integration_id: created.id, status: "retrying" })).toBe(1);
 
     // Splunk back; a blank event among the retried ones is refused (code 13) and set aside.
-    receiver.setFault({ kind: "none" });
+    fixture.receiver.setFault({ kind: "none" });
     await appendRecords(redis, "events", [{ json: "{}", eventType: "", eventSubType: "" }], 0);
     await appendEvents(1);
     await sql.query(`UPDATE "Delivery" SET "nextAttemptAt" = NULL WHERE "integrationId" = $1`, [created.id]);
@@ -218,7 +160,7 @@ describe("GET /api/metrics", () => {
   it("counts a request that got no reply under http_status none", async () => {
     const created = await integration();
     await appendEvents(1);
-    receiver.setFault({ kind: "reset" });
+    fixture.receiver.setFault({ kind: "reset" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     const { value } = await scrape();
     const labels = { integration_id: created.id, source: "events" };

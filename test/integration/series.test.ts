@@ -1,20 +1,14 @@
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as collection from "@/app/api/integrations/route";
 import * as seriesRoute from "@/app/api/integrations/[id]/series/route";
-import { db, disconnectDb } from "@/lib/db";
-import { runPump, type TPumpContext } from "@/lib/delivery/pump";
+import { db } from "@/lib/db";
+import { runPump } from "@/lib/delivery/pump";
 import { minuteOf, type TIntegrationSeries } from "@/lib/delivery/series";
-import { serverEnv } from "@/lib/env";
-import { appendRecords, type TFeedName } from "@/lib/feeds/feed-store";
-import { toNewRecord } from "@/lib/feeds/ingest";
-import { closeHecConnections } from "@/lib/hec/sender";
-import type { THecReceiver } from "@/lib/hec-receiver/receiver";
+import { type TFeedName } from "@/lib/feeds/feed-store";
 import type { TIntegration } from "@/lib/integrations/schema";
-import { createIntegration, deleteIntegration } from "@/lib/integrations/service";
-import { startTestReceiver } from "@/test/helpers/hec";
+import { deleteIntegration } from "@/lib/integrations/service";
+import { setupDeliveryFixture } from "@/test/helpers/delivery";
 import { dispatchPumps } from "@/workers/dispatch";
 
 /**
@@ -22,47 +16,15 @@ import { dispatchPumps } from "@/workers/dispatch";
  * integration's page and the table's sparkline read through the route handlers, against
  * the real Redis and PostgreSQL.
  */
-const redis = new Redis(process.env.REDIS_URL!);
-const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+const fixture = setupDeliveryFixture();
+const { redis, ctx, integration } = fixture;
 const BASE = "http://console.test/api/integrations";
-let receiver: THecReceiver;
-let seq = 0;
-
-const ctx = (): TPumpContext => ({
-  prisma: db(),
-  redis,
-  config: {
-    batchMaxBytes: 1_000_000,
-    batchMaxRecords: 5000,
-    maxEventBytes: 5_000_000,
-    timeoutMs: 5000,
-    gzipLevel: 1,
-    allowPrivateNetworks: true,
-    encryptionKey: serverEnv().encryptionKey,
-    maxFeedLength: 0,
-  },
-});
 
 async function append(feed: TFeedName, count: number) {
-  const records = Array.from({ length: count }, () => {
-    seq++;
-    return toNewRecord(feed, {
-      event_type: "Security",
-      event_sub_type: "IPS",
-      time: String(1764368000000 + seq),
-      flow_id: `f${seq}`,
-    });
-  });
-  await appendRecords(redis, feed, records, 0);
-}
-
-async function integration(overrides: Record<string, unknown> = {}) {
-  return createIntegration({
-    name: `Series ${Math.random().toString(36).slice(2, 8)}`,
-    ingestionUrl: receiver.url,
-    apiKey: receiver.token,
-    ...overrides,
-  });
+  await fixture.append(
+    feed,
+    Array.from({ length: count }, () => fixture.event()),
+  );
 }
 
 async function getSeries(id: string): Promise<TIntegrationSeries> {
@@ -84,26 +46,6 @@ function currentMinute(values: readonly number[] = [], sinceMs: number): number 
   const turned = minuteOf(Date.now()) !== minuteOf(sinceMs);
   return (values.at(-1) ?? 0) + (turned ? (values.at(-2) ?? 0) : 0);
 }
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-
-beforeEach(async () => {
-  await redis.flushdb();
-  await sql.query(`DELETE FROM "Integration"`);
-  receiver.clear();
-  receiver.setFault({ kind: "none" });
-});
-
-afterEach(() => closeHecConnections());
-
-afterAll(async () => {
-  await receiver.stop();
-  await redis.quit();
-  await sql.end();
-  await disconnectDb();
-});
 
 describe("GET /api/integrations/{id}/series", () => {
   it("shows the records a pump delivered in the current minute, per source, and the list sums them", async () => {
@@ -134,7 +76,7 @@ describe("GET /api/integrations/{id}/series", () => {
   it("covers only the enabled data sources, and a failed batch delivers nothing", async () => {
     const created = await integration({ events: true, flows: false });
     await append("events", 2);
-    receiver.setFault({ kind: "busy" });
+    fixture.receiver.setFault({ kind: "busy" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
 
     const series = await getSeries(created.id);
