@@ -153,8 +153,10 @@ function hecCode(body: string): number | null {
  * with many pumps running at once.
  */
 function readCount(limits: TBatchLimits, averageBytes: number): number {
-  if (averageBytes <= 0) return Math.min(limits.maxRecords, 1000);
-  return Math.max(10, Math.min(limits.maxRecords, Math.ceil((2 * limits.maxBytes) / (averageBytes + 120))));
+  // The first read takes one record to learn their size: a feed can hold Detection and
+  // Response records of 5 MB each, and reading many of those at once is what costs memory.
+  if (averageBytes <= 0) return 1;
+  return Math.max(1, Math.min(limits.maxRecords, Math.ceil((2 * limits.maxBytes) / (averageBytes + 120))));
 }
 
 /**
@@ -162,7 +164,7 @@ function readCount(limits: TBatchLimits, averageBytes: number): number {
  * fits the byte budget (at least one record), so a pump's memory stays bounded; the rest
  * is read again after the last record kept.
  */
-const READ_AHEAD_MAX_BYTES = 8 * 1024 * 1024;
+const READ_AHEAD_MAX_BYTES = 4 * 1024 * 1024;
 
 function keepWithin(entries: TFeedEntry[], maxBytes: number): TFeedEntry[] {
   let bytes = 0;
@@ -171,6 +173,18 @@ function keepWithin(entries: TFeedEntry[], maxBytes: number): TFeedEntry[] {
     if (bytes > maxBytes && i > 0) return entries.slice(0, i);
   }
   return entries;
+}
+
+const LARGE_RECORD_CHARS = 1_000_000;
+let largeRecordQueue: Promise<void> = Promise.resolve();
+
+/** Waits for this process' turn to build a batch around a large record; call the result when done. */
+async function acquireLargeRecordTurn(): Promise<() => void> {
+  let release!: () => void;
+  const previous = largeRecordQueue;
+  largeRecordQueue = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  return release;
 }
 
 /**
@@ -302,10 +316,19 @@ export async function runPump(
               ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
               : undefined;
           const options = { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes };
+          // Cutting and compressing a multi-megabyte record takes several copies of it: one
+          // pump at a time does that, so many pumps meeting such records cannot pile them up.
+          const isLarge = readAhead[0]!.json.length > LARGE_RECORD_CHARS;
+          const release = isLarge ? await acquireLargeRecordTurn() : undefined;
           const batch = buildBatch(readAhead, options, { ...limits }, accept);
           const entries = readAhead;
           readAhead = readAhead.slice(batch.consumed);
-          const compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
+          let compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
+          if (release) {
+            compressed = compressed && Promise.resolve(await compressed);
+            batch.body = "";
+            release();
+          }
           next = { loaded, batch, entries, gap: pendingGap, compressed, result: null };
           pendingGap = 0;
         }

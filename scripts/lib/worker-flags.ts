@@ -1,6 +1,7 @@
 /**
- * Node flags for the worker process. The old-generation heap is capped so V8 collects
- * before the worker grows past what delivery needs (measured: under 300 MB with 100
- * integrations; docs/benchmarks.md). Each pump holds at most about 10 MB.
+ * Node flags for the worker process. Small young-generation semi-spaces (4 MB) make V8
+ * collect short-lived batch buffers sooner, which keeps the worker's memory down at the
+ * same throughput (docs/benchmarks.md). The old generation is not capped: a backlog of
+ * 5 MB Detection and Response records needs room, and a cap turns that into a crash.
  */
-export const WORKER_NODE_FLAGS = ["--max-old-space-size=192"];
+export const WORKER_NODE_FLAGS = ["--max-semi-space-size=4"];

@@ -196,4 +196,27 @@ describe("worker processes", () => {
     const resent = [...counts.values()].reduce((sum, n) => sum + n - 30, 0);
     expect(resent).toBeLessThanOrEqual(8 * 100);
   });
+
+  it("delivers a backlog of 5 MB Detection and Response records to several integrations without running out of memory", async () => {
+    for (let i = 0; i < 4; i++) {
+      await createIntegration({ name: `Large ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token });
+    }
+    const raw = "r".repeat(5_300_000);
+    for (let i = 0; i < 6; i++) {
+      const record = {
+        event_type: "Detection and Response",
+        event_sub_type: "Threat Hunting",
+        time: String(1764368000000 + i),
+        id: String(i),
+        raw_data: raw,
+      };
+      await appendRecords(redis, "events", [toNewRecord("events", record)], 0);
+    }
+    const worker = startWorker();
+    await waitFor(() => receiver.count() >= 24 || worker.exitCode !== null, 120_000, "the large records");
+    expect(worker.exitCode).toBeNull();
+    expect(receiver.count()).toBe(24);
+    const envelope = receiver.received()[0]!;
+    expect(envelope.fields).toMatchObject({ raw_data_truncated: "true", raw_data_original_bytes: "5300000" });
+  });
 });
