@@ -152,9 +152,12 @@ function hecCode(body: string): number | null {
  * ~1.5 KB, a batch ~1 MB), never more than the record cap, so memory stays bounded
  * with many pumps running at once.
  */
+/** The last average record size each pump saw, so its next run reads the right amount at once. */
+const recordSizes = new Map<string, number>();
+
 function readCount(limits: TBatchLimits, averageBytes: number): number {
-  // The first read takes one record to learn their size: a feed can hold Detection and
-  // Response records of 5 MB each, and reading many of those at once is what costs memory.
+  // Unknown size: one record. A feed can hold Detection and Response records of 5 MB each,
+  // and reading many of those at once is what costs memory.
   if (averageBytes <= 0) return 1;
   return Math.max(1, Math.min(limits.maxRecords, Math.ceil((2 * limits.maxBytes) / (averageBytes + 120))));
 }
@@ -258,7 +261,8 @@ export async function runPump(
   let readAhead: TFeedEntry[] = [];
   let readCursor: string | null = null;
   let pendingGap = 0;
-  let averageBytes = 0;
+  const sizeKey = `${integrationId}/${source}`;
+  let averageBytes = recordSizes.get(sizeKey) ?? 0;
   let inFlight: TInFlight | null = null;
   let finalOutcome: TPumpOutcome | null = null;
   // The marker as committed by this run, ahead of what a batch prepared earlier read.
@@ -282,6 +286,11 @@ export async function runPump(
         const { integration, delivery } = loaded;
         if (readAhead.length === 0) {
           const from = readCursor ?? delivery.marker;
+          if (averageBytes <= 0) {
+            // Learn the records' size from one before reading many of them.
+            const peek = await readAfter(ctx.redis, source, from, 1);
+            if (peek.entries[0]) averageBytes = peek.entries[0].json.length;
+          }
           const read = await readAfter(ctx.redis, source, from, readCount(limits, averageBytes));
           if (read.isMarkerAhead && !inFlight) {
             // The feed was replaced (its data lost); start over from its current head.
@@ -306,6 +315,7 @@ export async function runPump(
             readAhead = keepWithin(read.entries, READ_AHEAD_MAX_BYTES);
             readCursor = readAhead.at(-1)!.marker;
             averageBytes = read.entries.reduce((sum, e) => sum + e.json.length, 0) / read.entries.length;
+            recordSizes.set(sizeKey, averageBytes);
             pendingGap += read.gap;
           }
         }
