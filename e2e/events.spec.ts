@@ -19,7 +19,13 @@ async function ingest(request: APIRequestContext, records: TRecord[]) {
 async function openEvents(page: Page, subType: string) {
   await page.goto("/events");
   await expect(page.getByRole("heading", { name: "Events", level: 1 })).toBeVisible();
+  // The sub-type filter applies after a short debounce; until its answer arrives the page
+  // still shows (and pages through) the unfiltered list, so wait for the filtered one.
+  const filtered = page.waitForResponse(
+    (response) => response.url().includes(`subType=${encodeURIComponent(subType)}`) && response.ok(),
+  );
   await page.getByLabel("Event Sub-Type").fill(subType);
+  await filtered;
 }
 
 function eventRows(page: Page, token: string) {
