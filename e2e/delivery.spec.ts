@@ -4,6 +4,7 @@ import { test as base, expect, type APIRequestContext, type Locator, type Page }
 import { E2E_CERT_DIR } from "./certificate-dir";
 import { loadLoopbackCertificate } from "@/lib/hec-receiver/certificate";
 import { startHecReceiver, type THecReceiver } from "@/lib/hec-receiver/receiver";
+import { openNewPanel } from "./panel";
 
 /**
  * Delivery to Splunk, against a HEC receiver of our own that speaks the protocol. The
@@ -79,14 +80,6 @@ async function leadingNumber(locator: Locator): Promise<number> {
 /** The value of a term in a description list. */
 function definition(list: Locator, term: string) {
   return list.locator(`dt:text-is("${term}") + dd`);
-}
-
-async function openNewPanel(page: Page) {
-  await page.goto("/integrations");
-  await page.getByRole("button", { name: "New", exact: true }).click();
-  const panel = page.getByRole("dialog", { name: "New Integration" });
-  await panel.getByRole("button", { name: /^Splunk/ }).click();
-  return panel;
 }
 
 function testSteps(panel: Locator) {

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { openNewPanel } from "./panel";
 
 const TOKEN = "8a5b2f04-1c3d-4e5f-9a0b-1c2d3e4f5a6b";
 
@@ -18,14 +19,6 @@ async function createThroughApi(request: APIRequestContext, overrides: Record<st
   });
   expect(response.status()).toBe(201);
   return (await response.json()) as { id: string; name: string; apiKeyHint: string };
-}
-
-async function openNewPanel(page: Page) {
-  await page.goto("/integrations");
-  await page.getByRole("button", { name: "New", exact: true }).click();
-  const panel = page.getByRole("dialog", { name: "New Integration" });
-  await panel.getByRole("button", { name: /^Splunk/ }).click();
-  return panel;
 }
 
 function row(page: Page, name: string) {

@@ -13,7 +13,7 @@ import { ensureBuild } from "./lib/build";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { RedisUnavailableError, startEmbeddedRedis } from "./lib/embedded-redis";
 import { run, startChild, stopChild, waitFor } from "./lib/processes";
-import { WORKER_NODE_FLAGS } from "./lib/worker-flags";
+import { workerArgs } from "./lib/worker-flags";
 
 /** A secret kept in the data directory, readable by its owner only; made on first use. */
 function ownerOnlySecret(path: string, make: () => string): string {
@@ -78,12 +78,7 @@ async function main(): Promise<void> {
       ["node_modules/next/dist/bin/next", "start", "--port", String(env.PORT), "--hostname", env.HOST],
       { env: childEnv },
     );
-    const worker = startChild(
-      "worker",
-      process.execPath,
-      [...WORKER_NODE_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"],
-      { env: childEnv },
-    );
+    const worker = startChild("worker", process.execPath, workerArgs(), { env: childEnv });
     children.push(web, worker);
     for (const child of children) {
       child.once("exit", (code, signal) => {

@@ -12,7 +12,7 @@ import { loadLoopbackCertificate, type TLoopbackCertificate } from "@/lib/hec-re
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { startEmbeddedRedis } from "../lib/embedded-redis";
 import { run, stopChild } from "../lib/processes";
-import { WORKER_NODE_FLAGS } from "../lib/worker-flags";
+import { workerArgs } from "../lib/worker-flags";
 
 export type TEnv = Record<string, string | undefined>;
 
@@ -81,14 +81,10 @@ export async function startBenchEnvironment(extra: TEnv = {}): Promise<TBenchEnv
 export function startWorker(env: TEnv): ChildProcess {
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
   const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  return spawn(
-    process.execPath,
-    [...WORKER_NODE_FLAGS, ...extra, "--conditions=react-server", "--import", "tsx", "workers/main.ts"],
-    {
-      env: env as NodeJS.ProcessEnv,
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  return spawn(process.execPath, workerArgs(extra), {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 /** Peak resident memory of a process so far (Linux VmHWM), in MB. */

@@ -5,3 +5,8 @@
  * 5 MB Detection and Response records needs room, and a cap turns that into a crash.
  */
 export const WORKER_NODE_FLAGS = ["--max-semi-space-size=4"];
+
+/** Node's arguments for a worker process, after any extra flags (`npm run worker` spells out the same). */
+export function workerArgs(extraFlags: string[] = []): string[] {
+  return [...WORKER_NODE_FLAGS, ...extraFlags, "--conditions=react-server", "--import", "tsx", "workers/main.ts"];
+}

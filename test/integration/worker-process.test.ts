@@ -7,7 +7,7 @@ import { appendRecords } from "@/lib/feeds/feed-store";
 import { toNewRecord } from "@/lib/feeds/ingest";
 import type { THecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration, findIntegration } from "@/lib/integrations/service";
-import { WORKER_NODE_FLAGS } from "@/scripts/lib/worker-flags";
+import { workerArgs } from "@/scripts/lib/worker-flags";
 import { startTestReceiver } from "@/test/helpers/hec";
 
 /**
@@ -20,14 +20,10 @@ let receiver: THecReceiver;
 const workers: ChildProcess[] = [];
 
 function startWorker(extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [...WORKER_NODE_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"],
-    {
-      env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500", ...extraEnv },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, workerArgs(), {
+    env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500", ...extraEnv },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   workers.push(child);
   return child;
 }
