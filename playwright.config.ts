@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { ADMIN_STATE, E2E_ADMIN } from "./e2e/accounts";
 import { E2E_CERT_DIR } from "./e2e/certificate-dir";
 import { loadLoopbackCertificate } from "./lib/hec-receiver/certificate";
 
@@ -44,7 +45,14 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    { name: "sign-in", testMatch: /auth\.setup\.ts/, use: { browserName: "chromium" } },
+    {
+      name: "chromium",
+      use: { browserName: "chromium", storageState: ADMIN_STATE },
+      dependencies: ["sign-in"],
+    },
+  ],
   webServer: {
     command: "rm -rf .e2e-data && node --import tsx scripts/start.ts",
     url: `${BASE_URL}/api/health/live`,
@@ -59,6 +67,8 @@ export default defineConfig({
       SIMULATOR: "off",
       NODE_EXTRA_CA_CERTS: certificate.caCertPath,
       HEC_ALLOW_PRIVATE_NETWORKS: "true",
+      ADMIN_EMAIL: E2E_ADMIN.email,
+      ADMIN_PASSWORD: E2E_ADMIN.password,
     },
     reuseExistingServer: false,
     timeout: 300_000,

@@ -82,7 +82,7 @@ test("field errors show next to their fields, from the form and from the server"
   await expect(panel.getByLabel("Ingestion URL")).toHaveAccessibleDescription(/must use https:\/\//);
 
   await panel.getByLabel("Events").uncheck();
-  await expect(panel.getByText("Choose at least one data source: Events or Flows")).toBeVisible();
+  await expect(panel.getByText("Choose at least one data source: Events, Flows or Audit Trail")).toBeVisible();
   await panel.getByLabel("Events").check();
 
   // A rule only the server can check: the name is taken.
@@ -128,7 +128,7 @@ test("delete asks for confirmation and says nothing is removed in Splunk", async
   await page.getByRole("button", { name: `Delete ${doomed.name}` }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
   await expect(row(page, doomed.name)).toHaveCount(0);
-  expect((await request.get(`/api/integrations/${doomed.id}`)).status()).toBe(404);
+  await expect.poll(async () => (await request.get(`/api/integrations/${doomed.id}`)).status()).toBe(404);
 });
 
 test("the table refreshes itself when integrations change elsewhere", async ({ page, request }) => {

@@ -22,6 +22,12 @@ export async function requestJson<T>(url: string, init: RequestInit = {}): Promi
     headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
   });
   if (response.status === 204) return undefined as T;
+  if (response.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
+    // The session ended (expired, signed out elsewhere): back to sign-in, then here again.
+    // A full page load, on purpose: it drops every reply cached for the previous session.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+    window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     if (isProblem(body)) throw new ApiError(response.status, body.detail, body.invalid_params ?? []);

@@ -46,6 +46,12 @@ const ZStartEnv = z.object({
   DATA_DIR: z.string().trim().min(1).default("data"),
   PORT: ZPort.default(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
+  TRUST_PROXY_HOPS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 10")
+    .max(10, "must be between 0 and 10")
+    .default(0),
   DATABASE_URL: z.preprocess(emptyToUndefined, ZPostgresUrl.optional()),
   REDIS_URL: z.preprocess(emptyToUndefined, ZRedisUrl.optional()),
   REDIS_SERVER_BIN: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -113,6 +119,39 @@ const ZServerEnv = z.object({
     .min(1, "must be at least 1")
     .max(1000, "must be at most 1000")
     .default(8),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(10_080, "must be at most 10080")
+    .default(60),
+  SESSION_MAX_HOURS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(720, "must be at most 720")
+    .default(12),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1000")
+    .default(5),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100_000, "must be at most 100000")
+    .default(20),
+  SIGNIN_WINDOW_MINUTES: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1440, "must be at most 1440")
+    .default(15),
+  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.string().trim().optional()),
+  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
+  SETUP_CODE_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
   SIMULATOR_SEED: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ error: "must be a number" }).int("must be a whole number").optional(),

@@ -7,22 +7,26 @@ export type TInvalidParam = { name: string; reason: string };
 export type TAppErrorCode =
   | "bad_request"
   | "validation_failed"
+  | "unauthorized"
   | "forbidden"
   | "not_found"
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "too_many_requests"
   | "service_unavailable"
   | "internal";
 
 const STATUS: Record<TAppErrorCode, number> = {
   bad_request: 400,
   validation_failed: 422,
+  unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
   service_unavailable: 503,
   internal: 500,
 };
@@ -30,11 +34,13 @@ const STATUS: Record<TAppErrorCode, number> = {
 const TITLE: Record<TAppErrorCode, string> = {
   bad_request: "Bad request",
   validation_failed: "Validation failed",
+  unauthorized: "Unauthorized",
   forbidden: "Forbidden",
   not_found: "Not found",
   conflict: "Conflict",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
+  too_many_requests: "Too many requests",
   service_unavailable: "Service unavailable",
   internal: "Internal server error",
 };
@@ -46,6 +52,8 @@ export class AppError extends Error {
     readonly code: TAppErrorCode,
     message: string,
     readonly invalidParams: TInvalidParam[] = [],
+    /** Extra reply headers, such as Retry-After or WWW-Authenticate. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.status = STATUS[code];

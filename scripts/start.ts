@@ -22,6 +22,19 @@ function ownerOnlySecret(path: string, make: () => string): string {
   return readFileSync(path, "utf8").trim();
 }
 
+/** Tells a newcomer how to get in: the setup page and where its code is, or the sign-in page. */
+async function signInHint(address: string, setupCodeFile: string): Promise<string> {
+  try {
+    const status = (await (await fetch(`${address}/api/auth/setup`)).json()) as { needed?: boolean };
+    if (status.needed) {
+      return `No administrator yet: open ${address}/setup and enter the setup code from ${setupCodeFile}\n(for example: cat ${setupCodeFile}).\n`;
+    }
+  } catch {
+    // The hint is a courtesy; the console runs without it.
+  }
+  return `Sign in at ${address}/sign-in\n`;
+}
+
 async function main(): Promise<void> {
   const env = readStartEnv();
   const dataDir = resolve(env.DATA_DIR);
@@ -61,7 +74,13 @@ async function main(): Promise<void> {
     const keyFile = env.ENCRYPTION_KEY || env.ENCRYPTION_KEY_FILE ? undefined : join(dataDir, "encryption.key");
     if (keyFile) ownerOnlySecret(keyFile, () => randomBytes(32).toString("base64"));
 
+    // First run without ADMIN_EMAIL/ADMIN_PASSWORD: the setup page asks for this code, which
+    // only whoever can read the data directory knows (lib/auth/sign-in.ts).
+    const setupCodeFile = process.env.SETUP_CODE_FILE || join(dataDir, "setup-code");
+    ownerOnlySecret(setupCodeFile, () => randomBytes(12).toString("hex").match(/.{4}/g)!.join("-"));
+
     const childEnv: NodeJS.ProcessEnv = {
+      SETUP_CODE_FILE: setupCodeFile,
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
@@ -72,12 +91,7 @@ async function main(): Promise<void> {
     await run(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], { env: childEnv });
     await ensureBuild(childEnv);
 
-    const web = startChild(
-      "web",
-      process.execPath,
-      ["node_modules/next/dist/bin/next", "start", "--port", String(env.PORT), "--hostname", env.HOST],
-      { env: childEnv },
-    );
+    const web = startChild("web", process.execPath, ["--import", "tsx", "scripts/serve.ts"], { env: childEnv });
     const worker = startChild("worker", process.execPath, workerArgs(), { env: childEnv });
     children.push(web, worker);
     for (const child of children) {
@@ -89,7 +103,9 @@ async function main(): Promise<void> {
     }
     const address = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
     await waitFor(async () => (await fetch(`${address}/api/health/live`)).ok, 120_000, "the web app");
-    process.stdout.write(`\nThe console is ready at ${address}\n(Ctrl-C stops it.)\n\n`);
+    process.stdout.write(
+      `\nThe console is ready at ${address}\n${await signInHint(address, setupCodeFile)}(Ctrl-C stops it.)\n\n`,
+    );
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof RedisUnavailableError;
     process.stderr.write(`\nStart-up failed: ${error instanceof Error ? error.message : String(error)}\n`);

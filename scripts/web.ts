@@ -4,13 +4,10 @@ import { startChild, stopChild } from "./lib/processes";
 
 try {
   serverEnv();
-  const { PORT, HOST } = readStartEnv();
-  const web = startChild(
-    "web",
-    process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "--port", String(PORT), "--hostname", HOST],
-    { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
-  );
+  readStartEnv(); // PORT, HOST and TRUST_PROXY_HOPS, checked before the server starts
+  const web = startChild("web", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   const stop = () => void stopChild(web).then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -32,6 +32,7 @@ export async function dispatchPumps(
       id: true,
       events: true,
       flows: true,
+      audit: true,
       deliveries: { select: { source: true, marker: true, nextAttemptAt: true } },
     },
   });

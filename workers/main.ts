@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import { Queue, Worker, type Job } from "bullmq";
+import { publishAuditEntries } from "@/lib/audit/publish";
 import { disconnectDb, db } from "@/lib/db";
 import { runPump, type TDeliveryConfig } from "@/lib/delivery/pump";
 import { serverEnv } from "@/lib/env";
@@ -14,11 +15,14 @@ import {
   JOB_PUMP,
   PUMP_BUDGET_MS,
   ZPumpPayload,
+  JOB_PUBLISH_AUDIT,
   JOB_SIMULATE,
   JOB_TRIM_FEEDS,
   MAINTENANCE_QUEUE,
+  PUBLISH_AUDIT_EVERY_MS,
   SIMULATE_EVERY_MS,
   TRIM_FEEDS_EVERY_MS,
+  ZPublishAuditPayload,
   ZSimulatePayload,
   ZTrimFeedsPayload,
 } from "@/lib/jobs/queues";
@@ -29,9 +33,10 @@ import { createSimulation } from "./simulate";
 import { trimFeeds } from "./trim-feeds";
 
 /**
- * The worker process: maintenance jobs (the simulator's ticks, feed retention) on a
- * BullMQ queue whose schedulers make each tick run once, whatever the number of
- * worker processes; a heartbeat in Redis; SIGINT/SIGTERM close everything once.
+ * The worker process: maintenance jobs (the simulator's ticks, feed retention, the
+ * audit trail's publishing to its feed) on a BullMQ queue whose schedulers make each
+ * tick run once, whatever the number of worker processes; a heartbeat in Redis;
+ * SIGINT/SIGTERM close everything once.
  */
 async function main(): Promise<void> {
   const env = serverEnv();
@@ -56,6 +61,11 @@ async function main(): Promise<void> {
 
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: redis, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   await queue.upsertJobScheduler(JOB_TRIM_FEEDS, { every: TRIM_FEEDS_EVERY_MS }, { name: JOB_TRIM_FEEDS, data: {} });
+  await queue.upsertJobScheduler(
+    JOB_PUBLISH_AUDIT,
+    { every: PUBLISH_AUDIT_EVERY_MS },
+    { name: JOB_PUBLISH_AUDIT, data: {} },
+  );
   if (env.SIMULATOR === "on" && env.SIMULATOR_RATE > 0) {
     await queue.upsertJobScheduler(JOB_SIMULATE, { every: SIMULATE_EVERY_MS }, { name: JOB_SIMULATE, data: {} });
   } else {
@@ -72,6 +82,10 @@ async function main(): Promise<void> {
       if (job.name === JOB_TRIM_FEEDS) {
         ZTrimFeedsPayload.parse(job.data);
         return { removed: await trimFeeds(redis, env.FEED_RETENTION_HOURS) };
+      }
+      if (job.name === JOB_PUBLISH_AUDIT) {
+        ZPublishAuditPayload.parse(job.data);
+        return { published: await publishAuditEntries(db(), redis, { maxFeedLength: env.FEED_MAX_RECORDS }) };
       }
       throw new Error(`Unknown maintenance job: ${job.name}`);
     },

@@ -1,9 +1,16 @@
 import { formatAge } from "@/components/ui/format-time";
 import type { TIntegration, TLag, TSourceDelivery } from "@/lib/integrations/schema";
 
-export type TSource = "events" | "flows";
+export type TSource = "events" | "flows" | "audit";
 
-export const SOURCE_LABELS: Record<TSource, string> = { events: "Events", flows: "Flows" };
+/** In the order the console lists them. */
+export const SOURCES: readonly TSource[] = ["events", "flows", "audit"];
+
+export const SOURCE_LABELS: Record<TSource, string> = { events: "Events", flows: "Flows", audit: "Audit Trail" };
+
+export function isSource(source: string): source is TSource {
+  return (SOURCES as readonly string[]).includes(source);
+}
 
 const numberFormat = new Intl.NumberFormat();
 const BYTE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte", "petabyte"] as const;
@@ -41,7 +48,7 @@ export function formatLag(lag: TLag): string {
 
 /** The enabled data sources that have a delivery, in a fixed order. */
 export function deliveriesOf(integration: TIntegration): [TSource, TSourceDelivery][] {
-  return (["events", "flows"] as const).flatMap((source) => {
+  return SOURCES.flatMap((source) => {
     const delivery = integration.delivery[source];
     return delivery ? [[source, delivery] as [TSource, TSourceDelivery]] : [];
   });

@@ -1,5 +1,6 @@
 "use client";
 
+import { useCanManage } from "@/components/auth/current-user";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DeleteIntegrationDialog } from "@/components/integrations/delete-integration-dialog";
@@ -13,6 +14,7 @@ type TPanelState = { mode: "create" } | { mode: "edit"; integration: TIntegratio
 export function IntegratedApps() {
   const [panel, setPanel] = useState<TPanelState>(null);
   const [deleting, setDeleting] = useState<TIntegration | null>(null);
+  const canManage = useCanManage();
 
   return (
     <section aria-labelledby="integrated-apps-tab">
@@ -33,7 +35,7 @@ export function IntegratedApps() {
           <p className="text-sm text-slate-700">
             Stream the account&apos;s events and flows to Splunk through the HTTP Event Collector.
           </p>
-          <Button onClick={() => setPanel({ mode: "create" })}>New</Button>
+          {canManage ? <Button onClick={() => setPanel({ mode: "create" })}>New</Button> : null}
         </div>
         <IntegrationsTable
           onEdit={(integration) => setPanel({ mode: "edit", integration })}

@@ -1,6 +1,6 @@
 "use client";
 
-import { formatBytes, formatCount, SOURCE_LABELS } from "@/components/integrations/delivery-summary";
+import { formatBytes, formatCount, isSource, SOURCE_LABELS } from "@/components/integrations/delivery-summary";
 import { useGetIntegrationActivity } from "@/components/integrations/use-get-integration-activity";
 import { formatLocalTime } from "@/components/ui/format-time";
 import type { TDeliveryAttempt } from "@/lib/delivery/attempts";
@@ -31,7 +31,7 @@ const td = "px-2 py-1.5 align-top text-sm";
 const none = <span className="text-slate-600">—</span>;
 
 function sourceLabel(source: string): string {
-  return source === "events" || source === "flows" ? SOURCE_LABELS[source] : source;
+  return isSource(source) ? SOURCE_LABELS[source] : source;
 }
 
 function Time({ iso }: { iso: string }) {

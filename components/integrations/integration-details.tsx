@@ -1,5 +1,6 @@
 "use client";
 
+import { useCanManage } from "@/components/auth/current-user";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
@@ -32,7 +33,11 @@ function Setting({ term, children }: { term: string; children: ReactNode }) {
 }
 
 function Settings({ integration }: { integration: TIntegration }) {
-  const sources = [integration.events ? "Events" : null, integration.flows ? "Flows" : null].filter(Boolean);
+  const sources = [
+    integration.events ? "Events" : null,
+    integration.flows ? "Flows" : null,
+    integration.audit ? "Audit Trail" : null,
+  ].filter(Boolean);
   const conditions = integration.eventFilter.length;
   return (
     <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 rounded border border-slate-200 bg-white p-4 text-sm">
@@ -59,6 +64,7 @@ function Settings({ integration }: { integration: TIntegration }) {
 export function IntegrationDetails({ id }: { id: string }) {
   const { data, error, isPending } = useGetIntegration(id);
   const [isEditing, setIsEditing] = useState(false);
+  const canManage = useCanManage();
 
   if (isNotFound(error)) {
     return (
@@ -101,12 +107,14 @@ export function IntegrationDetails({ id }: { id: string }) {
           {data.description ? <p className="mb-2 text-sm text-slate-700">{data.description}</p> : null}
           <StatusBadge status={data.status} detail={data.statusDetail} />
         </div>
-        <div className="flex gap-2">
-          <Button variant="secondary" aria-label={`Edit ${data.name}`} onClick={() => setIsEditing(true)}>
-            Edit
-          </Button>
-          <PauseButton integration={data} variant="secondary" />
-        </div>
+        {canManage ? (
+          <div className="flex gap-2">
+            <Button variant="secondary" aria-label={`Edit ${data.name}`} onClick={() => setIsEditing(true)}>
+              Edit
+            </Button>
+            <PauseButton integration={data} variant="secondary" />
+          </div>
+        ) : null}
       </div>
       {error ? (
         <p role="alert" className="mb-3 text-sm text-red-700">

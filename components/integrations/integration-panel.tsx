@@ -24,6 +24,7 @@ const EMPTY: TIntegrationFormValues = {
   index: "",
   events: true,
   flows: false,
+  audit: false,
   eventFilter: [],
   errorEvents: true,
 };
@@ -39,6 +40,7 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
     index: integration.index ?? "",
     events: integration.events,
     flows: integration.flows,
+    audit: integration.audit,
     eventFilter: integration.eventFilter,
     errorEvents: integration.errorEvents,
   };
@@ -138,7 +140,7 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
               >
                 <span className="font-semibold">Splunk</span>
                 <span className="text-sm text-slate-600">
-                  Send events and flows to Splunk through the HTTP Event Collector (HEC)
+                  Send events, flows and the console&apos;s audit trail to Splunk through the HTTP Event Collector (HEC)
                 </span>
               </button>
             </div>
@@ -228,7 +230,10 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     {...describedBy("index", true, err("index"))}
                   />
                 </Field>
-                <fieldset className="mb-4" aria-describedby={err("events") ? "data-sources-error" : undefined}>
+                <fieldset
+                  className="mb-4"
+                  aria-describedby={err("events") || err("flows") || err("audit") ? "data-sources-error" : undefined}
+                >
                   <legend className="mb-1 text-sm font-medium text-slate-800">Data Sources</legend>
                   <div className="flex gap-6">
                     <label className="flex items-center gap-2 text-sm">
@@ -237,10 +242,17 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     <label className="flex items-center gap-2 text-sm">
                       <input type="checkbox" className="h-4 w-4" {...register("flows")} /> Flows
                     </label>
+                    <label className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" className="h-4 w-4" aria-describedby="audit-hint" {...register("audit")} />{" "}
+                      Audit Trail
+                    </label>
                   </div>
-                  {err("events") || err("flows") ? (
+                  <p id="audit-hint" className="mt-1 text-xs text-slate-600">
+                    Audit Trail: sign-ins and changes made in this console (sourcetype cato:audit)
+                  </p>
+                  {err("events") || err("flows") || err("audit") ? (
                     <p id="data-sources-error" role="alert" className="mt-1 text-xs font-medium text-red-700">
-                      {err("events") ?? err("flows")}
+                      {err("events") ?? err("flows") ?? err("audit")}
                     </p>
                   ) : null}
                 </fieldset>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useCanManage } from "@/components/auth/current-user";
 import Link from "next/link";
 import { Fragment } from "react";
 import { Button } from "@/components/ui/button";
@@ -24,7 +25,13 @@ function formatDate(iso: string): string {
 }
 
 function dataSources(integration: TIntegration): string {
-  return [integration.events ? "Events" : null, integration.flows ? "Flows" : null].filter(Boolean).join(", ");
+  return [
+    integration.events ? "Events" : null,
+    integration.flows ? "Flows" : null,
+    integration.audit ? "Audit Trail" : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
 }
 
 const th = "px-2 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
@@ -45,7 +52,7 @@ function BySource({
   figure,
 }: {
   integration: TIntegration;
-  figure: (source: "events" | "flows") => string;
+  figure: (source: keyof TIntegration["delivery"]) => string;
 }) {
   const sources = deliveriesOf(integration);
   if (sources.length < 2) return null;
@@ -73,6 +80,7 @@ function IntegrationRow({
   onEdit: (integration: TIntegration) => void;
   onDelete: (integration: TIntegration) => void;
 }) {
+  const canManage = useCanManage();
   const summary = summariseDelivery(integration);
   const isFailing = integration.status === "retrying" || integration.status === "error";
   return (
@@ -133,20 +141,22 @@ function IntegrationRow({
       </td>
       <td className={`${td} text-xs`}>{formatDate(integration.createdAt)}</td>
       <td className={`${td} text-right`}>
-        <div className="flex flex-col items-end">
-          <Button variant="ghost" aria-label={`Edit ${integration.name}`} onClick={() => onEdit(integration)}>
-            Edit
-          </Button>
-          <PauseButton integration={integration} />
-          <Button
-            variant="ghost"
-            className="text-red-700 hover:bg-red-50"
-            aria-label={`Delete ${integration.name}`}
-            onClick={() => onDelete(integration)}
-          >
-            Delete
-          </Button>
-        </div>
+        {canManage ? (
+          <div className="flex flex-col items-end">
+            <Button variant="ghost" aria-label={`Edit ${integration.name}`} onClick={() => onEdit(integration)}>
+              Edit
+            </Button>
+            <PauseButton integration={integration} />
+            <Button
+              variant="ghost"
+              className="text-red-700 hover:bg-red-50"
+              aria-label={`Delete ${integration.name}`}
+              onClick={() => onDelete(integration)}
+            >
+              Delete
+            </Button>
+          </div>
+        ) : null}
       </td>
     </tr>
   );
@@ -159,6 +169,7 @@ export function IntegrationsTable({
   onEdit: (integration: TIntegration) => void;
   onDelete: (integration: TIntegration) => void;
 }) {
+  const canManage = useCanManage();
   const { data, error, isPending } = useListIntegrations();
 
   if (isPending) return <p className="text-sm text-slate-700">Loading integrations…</p>;
@@ -211,7 +222,7 @@ export function IntegrationsTable({
           {data.length === 0 ? (
             <tr>
               <td colSpan={COLUMNS} className="px-3 py-8 text-center text-sm text-slate-700">
-                No integrations yet. Click New to stream events and flows into Splunk.
+                No integrations yet.{canManage ? " Click New to stream events and flows into Splunk." : ""}
               </td>
             </tr>
           ) : (

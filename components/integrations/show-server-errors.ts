@@ -12,6 +12,7 @@ const FORM_FIELDS: ReadonlySet<string> = new Set<keyof TIntegrationFormValues>([
   "index",
   "events",
   "flows",
+  "audit",
   "eventFilter",
   "errorEvents",
 ]);

@@ -1,16 +1,21 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { formatCount, formatRecords, SOURCE_LABELS, type TSource } from "@/components/integrations/delivery-summary";
+import {
+  formatCount,
+  formatRecords,
+  SOURCE_LABELS,
+  SOURCES,
+  type TSource,
+} from "@/components/integrations/delivery-summary";
 import { useGetIntegrationSeries } from "@/components/integrations/use-get-integration-series";
 import type { TIntegrationSeries } from "@/lib/delivery/series";
 
-const SOURCES = ["events", "flows"] as const;
-
-/** Colours with at least 3:1 contrast on white; flows' line is also dashed, so colour is not the only cue. */
+/** Colours with at least 3:1 contrast on white; flows' line is dashed and audit's dotted, so colour is not the only cue. */
 const SOURCE_STYLE: Record<TSource, { color: string; dash?: string }> = {
   events: { color: "#0b5cad" },
   flows: { color: "#b45309", dash: "4 3" },
+  audit: { color: "#7c3aed", dash: "1 2" },
 };
 
 // Drawing units; the SVG stretches to its box, strokes keep their width.

@@ -5,6 +5,8 @@ import { toNewRecord } from "@/lib/feeds/ingest";
 
 export const ERROR_EVENT_INTERVAL_MS = 10 * 60 * 1000;
 
+const WHAT: Record<TFeedName, string> = { events: "events", flows: "flows", audit: "the audit trail" };
+
 /** A sub-type that names the problem, so an analyst can filter and alert on it. */
 export function errorEventSubType(reason: string): string {
   if (/API key|token|authorization/i.test(reason)) return "Integration API Key Rejected";
@@ -39,7 +41,7 @@ export async function appendErrorEvent(
     time_str: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
     account_id: input.accountId,
     severity: "High",
-    event_message: `Integration "${input.connectorName}" (Splunk) cannot deliver ${input.source}: ${input.reason}`,
+    event_message: `Integration "${input.connectorName}" (Splunk) cannot deliver ${WHAT[input.source]}: ${input.reason}`,
     connector_name: input.connectorName,
     integration_id: input.integrationId,
     data_source: input.source,

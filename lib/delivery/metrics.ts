@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { addDelivered } from "@/lib/delivery/series";
+import { FEED_NAMES } from "@/lib/feeds/feed-store";
 
 /**
  * Delivery counters for /api/metrics. The pumps run in the worker process and the
@@ -133,5 +134,5 @@ export async function readDeliveryMetrics(
 
 /** Drops a deleted integration's counters. */
 export async function forgetDeliveryMetrics(redis: Redis, integrationId: string): Promise<void> {
-  await redis.del(metricsKey(integrationId, "events"), metricsKey(integrationId, "flows"));
+  await redis.del(FEED_NAMES.map((source) => metricsKey(integrationId, source)));
 }

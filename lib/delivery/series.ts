@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from "ioredis";
+import { FEED_NAMES, type TFeedName } from "@/lib/feeds/feed-store";
 
 /**
  * Per-minute series for the throughput charts, kept in Redis next to the delivery
@@ -16,9 +17,9 @@ import type { ChainableCommander, Redis } from "ioredis";
 export const SERIES_MINUTES = 60;
 export const SERIES_TTL_SECONDS = 2 * 60 * 60;
 const MINUTE_MS = 60_000;
-const SOURCES = ["events", "flows"] as const;
 
-export type TSeriesSource = (typeof SOURCES)[number];
+/** Each data source (feed) has its own series. */
+export type TSeriesSource = TFeedName;
 
 export const seriesKeys = {
   delivered: (integrationId: string, source: string) => `series:delivered:${integrationId}:${source}`,
@@ -149,6 +150,9 @@ export async function readDeliveredPerMinute(
 /** Drops a deleted integration's series. */
 export async function forgetSeries(redis: Redis, integrationId: string): Promise<void> {
   await redis.del(
-    SOURCES.flatMap((source) => [seriesKeys.delivered(integrationId, source), seriesKeys.lag(integrationId, source)]),
+    FEED_NAMES.flatMap((source) => [
+      seriesKeys.delivered(integrationId, source),
+      seriesKeys.lag(integrationId, source),
+    ]),
   );
 }

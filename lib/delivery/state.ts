@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readHead, type TFeedName } from "@/lib/feeds/feed-store";
+import { FEED_NAMES, readHead, type TFeedName } from "@/lib/feeds/feed-store";
 
 /** Where a new pump starts: after the newest record, so it delivers what arrives from now on. */
 export async function headMarker(redis: Redis, feed: TFeedName): Promise<string> {
@@ -9,10 +9,12 @@ export async function headMarker(redis: Redis, feed: TFeedName): Promise<string>
   return head.lastMarker ?? `0-${head.appended}`;
 }
 
-export type TSourceFlags = { events: boolean; flows: boolean };
+/** An integration's data sources: one flag per feed (Events, Flows, Audit Trail). */
+export type TSourceFlags = Record<TFeedName, boolean>;
 
+/** The sources switched on, in the feeds' order. */
 export function enabledSources(flags: TSourceFlags): TFeedName[] {
-  return [...(flags.events ? (["events"] as const) : []), ...(flags.flows ? (["flows"] as const) : [])];
+  return FEED_NAMES.filter((source) => flags[source]);
 }
 
 /**

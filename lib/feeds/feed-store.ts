@@ -2,7 +2,9 @@ import type { Redis } from "ioredis";
 import { markerSeq, parseMarker } from "@/lib/feeds/marker";
 
 /**
- * The events and flows feeds: append-only logs in Redis Streams.
+ * The events, flows and audit feeds: append-only logs in Redis Streams. Events and
+ * flows come from the ingest API and the simulator; the audit feed only from the
+ * worker, which forwards the console's audit trail (lib/audit/publish.ts).
  *
  * Why Streams: ids are ordered and serve as markers, reading "up to N after marker M"
  * is XRANGE (log N + count, whatever the feed's length), and retention is a trim by
@@ -13,8 +15,12 @@ import { markerSeq, parseMarker } from "@/lib/feeds/marker";
  * appended: ordered like Redis' own ids, and the sequence lets a reader whose marker
  * was trimmed away learn exactly how many records it missed.
  */
-export const FEED_NAMES = ["events", "flows"] as const;
+export const FEED_NAMES = ["events", "flows", "audit"] as const;
 export type TFeedName = (typeof FEED_NAMES)[number];
+
+export function isFeedName(name: string): name is TFeedName {
+  return (FEED_NAMES as readonly string[]).includes(name);
+}
 
 export type TNewRecord = { json: string; eventType?: string; eventSubType?: string };
 export type TFeedEntry = { marker: string; seq: number; json: string; eventType: string; eventSubType: string };
@@ -86,7 +92,7 @@ export async function appendRecords(
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
   const args: string[] = [];
-  // Flows are never filtered, so they carry the record alone.
+  // Flows and audit entries are never filtered, so they carry the record alone.
   const slots = feed === "events" ? 6 : 2;
   for (const record of records) {
     if (slots === 6) args.push("r", record.json, "t", record.eventType ?? "", "s", record.eventSubType ?? "");

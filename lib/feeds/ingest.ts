@@ -11,12 +11,23 @@ export const MAX_RECORD_FIELDS = 1000;
 const MAX_ERRORS_REPORTED = 20;
 const EPOCH_MS = /^\d{1,16}$/;
 
-const REQUIRED: Record<TFeedName, readonly string[]> = {
+/**
+ * The feeds records may be pushed to. The audit feed is not among them: it holds only
+ * what the console recorded itself, so that nothing outside can forge an entry.
+ */
+export const INGEST_FEED_NAMES = ["events", "flows"] as const satisfies readonly TFeedName[];
+export type TIngestFeedName = (typeof INGEST_FEED_NAMES)[number];
+
+export function isIngestFeed(feed: string): feed is TIngestFeedName {
+  return (INGEST_FEED_NAMES as readonly string[]).includes(feed);
+}
+
+const REQUIRED: Record<TIngestFeedName, readonly string[]> = {
   events: ["event_type", "time"],
   flows: ["flow_id", "time"],
 };
 
-function checkRecord(feed: TFeedName, value: unknown): string | null {
+function checkRecord(feed: TIngestFeedName, value: unknown): string | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "must be a JSON object";
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
@@ -56,7 +67,7 @@ export function isNdjson(contentType: string): boolean {
 }
 
 /** Parses and validates a request body into records ready to append. */
-export function parseFeedRecords(feed: TFeedName, text: string, contentType: string): TNewRecord[] {
+export function parseFeedRecords(feed: TIngestFeedName, text: string, contentType: string): TNewRecord[] {
   let values: unknown[];
   if (isNdjson(contentType)) {
     values = splitNdjson(text).values;
@@ -98,7 +109,7 @@ export function parseFeedRecords(feed: TFeedName, text: string, contentType: str
 }
 
 /** A record as the feed stores it: its JSON text, and for events the fields filters read. */
-export function toNewRecord(feed: TFeedName, record: Record<string, string>): TNewRecord {
+export function toNewRecord(feed: TIngestFeedName, record: Record<string, string>): TNewRecord {
   return feed === "events"
     ? { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type ?? "" }
     : { json: JSON.stringify(record) };

@@ -2,15 +2,8 @@ import "server-only";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TEventView } from "@/lib/feeds/event-view";
-import {
-  appendRecords,
-  readNewest,
-  readOne,
-  type TAppendResult,
-  type TFeedEntry,
-  type TFeedName,
-} from "@/lib/feeds/feed-store";
-import { isNdjson, parseFeedRecords } from "@/lib/feeds/ingest";
+import { appendRecords, readNewest, readOne, type TAppendResult, type TFeedEntry } from "@/lib/feeds/feed-store";
+import { isNdjson, parseFeedRecords, type TIngestFeedName } from "@/lib/feeds/ingest";
 import { isMarker } from "@/lib/feeds/marker";
 import { isJsonContentType, readBodyText } from "@/lib/http/json-body";
 import { sharedRedis } from "@/lib/redis";
@@ -21,7 +14,7 @@ function redisDown(error: unknown): never {
 }
 
 /** Appends the records of an ingest request, all or nothing. */
-export async function ingestRecords(feed: TFeedName, request: Request): Promise<TAppendResult> {
+export async function ingestRecords(feed: TIngestFeedName, request: Request): Promise<TAppendResult> {
   const env = serverEnv();
   const contentType = request.headers.get("content-type") ?? "";
   if (!isJsonContentType(contentType) && !isNdjson(contentType)) {

@@ -33,6 +33,23 @@ describe("HEC envelope", () => {
     expect(hecTime(JSON.stringify({ time: "42" }))).toBe("0.042");
   });
 
+  it("gives audit records sourcetype cato:audit and reads their ISO time, not a time in their details", () => {
+    const audit = JSON.stringify({
+      audit_id: "a1",
+      time: "2026-11-29T00:52:37.123Z",
+      action: "integration.updated",
+      details: { time: "2020-01-01T00:00:00.000Z" },
+    });
+    const envelope = JSON.parse(buildEnvelope(audit, { ...options, source: "audit" })) as Record<string, unknown>;
+    expect(envelope).toMatchObject({
+      time: Date.parse("2026-11-29T00:52:37.123Z") / 1000,
+      sourcetype: "cato:audit",
+      event: JSON.parse(audit),
+    });
+    expect(hecTime('{"time":"2026-11-29T00:52:37Z"}')).toBe(`${Date.parse("2026-11-29T00:52:37Z") / 1000}.000`);
+    expect(hecTime('{"time":"2026-13-45T00:00:00Z"}')).toBeNull();
+  });
+
   it("leaves time out when the record has none, so Splunk stamps it on arrival", () => {
     expect(JSON.parse(buildEnvelope('{"event_type":"System"}', options))).not.toHaveProperty("time");
   });

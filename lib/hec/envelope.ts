@@ -7,12 +7,18 @@ import type { TFeedName } from "@/lib/feeds/feed-store";
  */
 export const HEC_HOST = "cato-sase";
 export const HEC_SOURCE = "cato_networks";
-export const SOURCETYPES: Record<TFeedName, string> = { events: "cato:events", flows: "cato:flows" };
+export const SOURCETYPES: Record<TFeedName, string> = {
+  events: "cato:events",
+  flows: "cato:flows",
+  audit: "cato:audit",
+};
 export const TEST_SOURCETYPE = "cato:test";
 
-// Records are compact JSON of string values written by the feed, so a key is always
-// preceded by "{" or "," outside any string: a value cannot contain an unescaped quote.
-const TIME_FIELD = /[{,]"time":"(\d{1,16})"/;
+// Records are compact JSON written by the feed, so a key is always preceded by "{" or ","
+// outside any string: a value cannot contain an unescaped quote. Cato's records are flat
+// and carry epoch ms; audit records carry an ISO 8601 UTC time before any nested object,
+// so the first match is the record's own time.
+const TIME_FIELD = /[{,]"time":"(?:(\d{1,16})|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z))"/;
 
 export type TEnvelopeOptions = {
   source: TFeedName;
@@ -21,11 +27,12 @@ export type TEnvelopeOptions = {
   maxEventBytes: number;
 };
 
-/** Epoch ms in the record's `time`, as HEC's seconds with a fraction; null when absent. */
+/** The record's `time` (epoch ms, or ISO 8601 in UTC), as HEC's seconds with a fraction; null when absent. */
 export function hecTime(recordJson: string): string | null {
   const match = TIME_FIELD.exec(recordJson);
   if (!match) return null;
-  const ms = match[1]!;
+  const ms = match[1] ?? String(Date.parse(match[2]!));
+  if (!/^\d{1,16}$/.test(ms)) return null; // not a date, or before 1970
   if (ms.length <= 3) return `0.${ms.padStart(3, "0")}`;
   return `${ms.slice(0, -3)}.${ms.slice(-3)}`;
 }

@@ -13,7 +13,11 @@ export function problemResponse(error: unknown): Response {
   }
   return jsonResponse(problem, {
     status: problem.status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
+    headers: {
+      ...(error instanceof AppError ? error.headers : {}),
+      "content-type": "application/problem+json",
+      "cache-control": "no-store",
+    },
   });
 }
 

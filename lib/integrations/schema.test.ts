@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { integrationFormSchema, ZCreateIntegrationInput, ZUpdateIntegrationInput } from "@/lib/integrations/schema";
+import {
+  checkDataSources,
+  integrationFormSchema,
+  ZCreateIntegrationInput,
+  ZUpdateIntegrationInput,
+} from "@/lib/integrations/schema";
 import { toInvalidParams } from "@/lib/validation";
 
 const valid = {
@@ -12,6 +17,7 @@ const valid = {
   index: null,
   events: true,
   flows: false,
+  audit: false,
   eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
   errorEvents: true,
 };
@@ -38,6 +44,7 @@ describe("ZCreateIntegrationInput", () => {
       index: null,
       events: true,
       flows: false,
+      audit: false,
       eventFilter: [],
       errorEvents: true,
     });
@@ -63,7 +70,9 @@ describe("ZCreateIntegrationInput", () => {
     [{ index: "_internal" }, "index", /starting with a letter or digit/],
     [{ index: 5 }, "index", /Index must be text or null/],
     [{ events: "yes" }, "events", /Events must be true or false/],
-    [{ events: false, flows: false }, "events", /at least one data source/],
+    [{ events: false, flows: false }, "events", /at least one data source: Events, Flows or Audit Trail/],
+    [{ events: false, flows: false, audit: false }, "events", /at least one data source/],
+    [{ audit: "yes" }, "audit", /Audit Trail must be true or false/],
     [{ app: "datadog" }, "app", /splunk/],
     [{ auth: "oauth" }, "auth", /api_key/],
     [{ eventFilter: "Security" }, "eventFilter", /list of conditions/],
@@ -137,9 +146,33 @@ describe("ZCreateIntegrationInput", () => {
   });
 });
 
+describe("data sources", () => {
+  it.each([
+    ["Audit Trail alone", { events: false, flows: false, audit: true }],
+    ["Flows alone", { events: false, flows: true, audit: false }],
+    ["all three", { events: true, flows: true, audit: true }],
+  ])("accepts %s", (_, sources) => {
+    expect(errorsOf({ ...valid, ...sources })).toEqual([]);
+    expect(integrationFormSchema("edit").safeParse({ ...valid, ...sources }).success).toBe(true);
+  });
+
+  it("refuses none of the three, on the events field, in the API and in the edit form", () => {
+    const reason = "Choose at least one data source: Events, Flows or Audit Trail";
+    expect(errorsOf({ ...valid, events: false, flows: false, audit: false })).toEqual([{ name: "events", reason }]);
+    const edit = integrationFormSchema("edit").safeParse({ ...valid, events: false, flows: false, audit: false });
+    expect(edit.error && toInvalidParams(edit.error)).toEqual([{ name: "events", reason }]);
+  });
+
+  it("checks the merged sources of an edit", () => {
+    expect(checkDataSources({ events: false, flows: false, audit: true })).toBeNull();
+    expect(checkDataSources({ events: false, flows: false, audit: false })).toMatch(/Audit Trail/);
+  });
+});
+
 describe("ZUpdateIntegrationInput", () => {
   it("takes any subset and leaves the rest out", () => {
     expect(ZUpdateIntegrationInput.parse({ description: "new" })).toEqual({ description: "new" });
+    expect(ZUpdateIntegrationInput.parse({ audit: true })).toEqual({ audit: true });
   });
 
   it("applies the same field rules", () => {

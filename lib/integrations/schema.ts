@@ -132,16 +132,17 @@ function integrationFields(policy: TUrlPolicy) {
     index: ZIndex,
     events: flag("Events"),
     flows: flag("Flows"),
+    audit: flag("Audit Trail"),
     eventFilter: ZEventFilter,
     errorEvents: flag("Create an event if errors occur with the integration"),
     paused: flag("Paused"),
   };
 }
 
-const NEEDS_SOURCE = "Choose at least one data source: Events or Flows";
+const NEEDS_SOURCE = "Choose at least one data source: Events, Flows or Audit Trail";
 
-function requireDataSource(value: { events?: unknown; flows?: unknown }, ctx: z.RefinementCtx): void {
-  if (value.events === false && value.flows === false) {
+function requireDataSource(value: { events?: unknown; flows?: unknown; audit?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.events === false && value.flows === false && value.audit !== true) {
     ctx.addIssue({ code: "custom", path: ["events"], message: NEEDS_SOURCE });
   }
 }
@@ -166,6 +167,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
       index: fields.index.default(null),
       events: fields.events.default(true),
       flows: fields.flows.default(false),
+      audit: fields.audit.default(false),
       eventFilter: fields.eventFilter.default([]),
       errorEvents: fields.errorEvents.default(true),
       paused: fields.paused.default(false),
@@ -183,6 +185,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
     index: fields.index.optional(),
     events: fields.events.optional(),
     flows: fields.flows.optional(),
+    audit: fields.audit.optional(),
     eventFilter: fields.eventFilter.optional(),
     errorEvents: fields.errorEvents.optional(),
     paused: fields.paused.optional(),
@@ -214,8 +217,8 @@ export function integrationFormSchema(mode: "create" | "edit", policy: TUrlPolic
 }
 
 /** Checks the data sources of an integration after a partial update is merged. */
-export function checkDataSources(value: { events: boolean; flows: boolean }): string | null {
-  return value.events || value.flows ? null : NEEDS_SOURCE;
+export function checkDataSources(value: { events: boolean; flows: boolean; audit: boolean }): string | null {
+  return value.events || value.flows || value.audit ? null : NEEDS_SOURCE;
 }
 
 export type TCreateIntegrationInput = z.infer<typeof ZCreateIntegrationInput>;
@@ -258,13 +261,15 @@ export type TIntegration = {
   index: string | null;
   events: boolean;
   flows: boolean;
+  /** The console's own audit trail (sign-ins and changes), sourcetype cato:audit. */
+  audit: boolean;
   eventFilter: TEventFilter;
   errorEvents: boolean;
   paused: boolean;
   status: TIntegrationStatus;
   statusDetail: string;
   lastDeliveredAt: string | null;
-  delivery: { events?: TSourceDelivery; flows?: TSourceDelivery };
+  delivery: { events?: TSourceDelivery; flows?: TSourceDelivery; audit?: TSourceDelivery };
   /** Records delivered in each of the last 60 minutes (oldest first), sources summed; empty while Redis cannot be reached. */
   deliveredPerMinute: number[];
   createdAt: string;

@@ -16,6 +16,7 @@ const row: TIntegrationRow = {
   index: "cato",
   events: true,
   flows: true,
+  audit: false,
   eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
   errorEvents: false,
   paused: false,
@@ -139,5 +140,22 @@ describe("serializeIntegration", () => {
     });
     expect(flowsOff.status).toBe("pending");
     expect(flowsOff.delivery.flows).toBeUndefined();
+  });
+
+  it("carries the Audit Trail flag and its delivery, named Audit Trail in the status", () => {
+    const out = serializeIntegration({
+      ...row,
+      audit: true,
+      deliveries: [
+        delivery("events", { status: "healthy" }),
+        delivery("audit", { status: "retrying", statusDetail: "Splunk is busy", deliveredRecords: 7n }),
+      ],
+    });
+    expect(out.audit).toBe(true);
+    expect(out.delivery.audit).toMatchObject({ status: "retrying", deliveredRecords: 7 });
+    expect(out).toMatchObject({ status: "retrying", statusDetail: "Audit Trail: Splunk is busy" });
+    const auditOff = serializeIntegration({ ...row, deliveries: [delivery("audit", { status: "error" })] });
+    expect(auditOff.audit).toBe(false);
+    expect(auditOff.delivery.audit).toBeUndefined();
   });
 });

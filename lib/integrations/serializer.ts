@@ -1,3 +1,4 @@
+import { isFeedName } from "@/lib/feeds/feed-store";
 import type { Delivery, Integration } from "@/lib/generated/prisma/client";
 import {
   ZEventFilter,
@@ -10,7 +11,7 @@ import {
 export type TIntegrationRow = Integration & { deliveries?: Delivery[] };
 export type TLagBySource = Partial<Record<string, TLag>>;
 
-const SOURCE_LABEL: Record<string, string> = { events: "Events", flows: "Flows" };
+const SOURCE_LABEL: Record<string, string> = { events: "Events", flows: "Flows", audit: "Audit Trail" };
 
 function serializeDelivery(delivery: Delivery, lag: TLag | undefined): TSourceDelivery {
   return {
@@ -58,7 +59,7 @@ export function serializeIntegration(
   const delivery: TIntegration["delivery"] = {};
   const enabled: [string, TSourceDelivery][] = [];
   for (const d of row.deliveries ?? []) {
-    if ((d.source !== "events" && d.source !== "flows") || !row[d.source]) continue;
+    if (!isFeedName(d.source) || !row[d.source]) continue;
     const view = serializeDelivery(d, lag[d.source]);
     delivery[d.source] = view;
     enabled.push([d.source, view]);
@@ -75,6 +76,7 @@ export function serializeIntegration(
     index: row.index,
     events: row.events,
     flows: row.flows,
+    audit: row.audit,
     eventFilter: filter.success ? filter.data : [],
     errorEvents: row.errorEvents,
     paused: row.paused,
@@ -85,4 +87,9 @@ export function serializeIntegration(
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** What a role may see: a Viewer gets no part of the token, not even its hint. */
+export function forRole(integration: TIntegration, role: "admin" | "viewer"): TIntegration {
+  return role === "admin" ? integration : { ...integration, apiKeyHint: "" };
 }

@@ -1,17 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { recordAudit, type TAuditAction } from "@/lib/audit/record";
+import type { TCaller } from "@/lib/auth/caller";
 import { db } from "@/lib/db";
 import { forgetAttempts, readAttempts, type TDeliveryAttempt } from "@/lib/delivery/attempts";
+import type { TFeedName } from "@/lib/feeds/feed-store";
 import { lagKey, readLags } from "@/lib/delivery/lag";
 import { forgetDeliveryMetrics } from "@/lib/delivery/metrics";
-import {
-  forgetSeries,
-  readDeliveredPerMinute,
-  readSeries,
-  type TIntegrationSeries,
-  type TSeriesSource,
-} from "@/lib/delivery/series";
-import { ensureDeliveries } from "@/lib/delivery/state";
+import { forgetSeries, readDeliveredPerMinute, readSeries, type TIntegrationSeries } from "@/lib/delivery/series";
+import { enabledSources, ensureDeliveries, type TSourceFlags } from "@/lib/delivery/state";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -74,10 +71,6 @@ function notFound(): AppError {
   return new AppError("not_found", "No integration has this id.");
 }
 
-function enabledSourcesOf(row: Pick<TIntegrationRow, "events" | "flows">): TSeriesSource[] {
-  return (["events", "flows"] as const).filter((source) => row[source]);
-}
-
 function warnRedis(what: string) {
   return (error: unknown) => {
     logger.warn(`${what} unavailable`, { error: error instanceof Error ? error.message : String(error) });
@@ -100,7 +93,7 @@ async function withStatus(rows: TIntegrationRow[]): Promise<TIntegration[]> {
       return null;
     });
     if (redis) {
-      const integrations = rows.map((r) => ({ integrationId: r.id, sources: enabledSourcesOf(r) }));
+      const integrations = rows.map((r) => ({ integrationId: r.id, sources: enabledSources(r) }));
       await Promise.all([
         positions.length > 0 ? readLags(redis, positions).then((read) => (lags = read), warnRedis("lag")) : undefined,
         readDeliveredPerMinute(redis, integrations).then((read) => (perMinute = read), warnRedis("series")),
@@ -164,7 +157,7 @@ export async function findIntegrationActivity(id: string): Promise<TIntegrationA
 export async function findIntegrationSeries(id: string): Promise<TIntegrationSeries> {
   const row = await findRow(id);
   try {
-    return await readSeries(await sharedRedis(1000), id, enabledSourcesOf(row));
+    return await readSeries(await sharedRedis(1000), id, enabledSources(row));
   } catch (error) {
     warnRedis("series")(error);
     throw new AppError("service_unavailable", "The throughput series are kept in Redis, which cannot be reached.");
@@ -175,11 +168,7 @@ export async function findIntegrationSeries(id: string): Promise<TIntegrationSer
  * Starts each enabled source at its feed's head. Without Redis the dispatcher does it
  * once Redis is back, so saving never fails for it.
  */
-async function startDeliveries(
-  id: string,
-  flags: { events: boolean; flows: boolean },
-  restart: ("events" | "flows")[] = [],
-) {
+async function startDeliveries(id: string, flags: TSourceFlags, restart: TFeedName[] = []) {
   try {
     await ensureDeliveries(db(), await sharedRedis(1000), id, flags, restart);
   } catch (error) {
@@ -190,30 +179,46 @@ async function startDeliveries(
   }
 }
 
-export async function createIntegration(input: unknown): Promise<TIntegration> {
+export async function createIntegration(input: unknown, caller: TCaller): Promise<TIntegration> {
   const data = parseOrThrow(schemas().create, input);
   checkDestination(data.ingestionUrl);
   const id = randomUUID();
   try {
-    const row = await db().integration.create({
-      data: {
-        id,
-        accountId: ACCOUNT_ID,
-        app: data.app,
-        auth: data.auth,
-        name: data.name,
-        nameKey: nameKey(data.name),
-        description: data.description,
-        ingestionUrl: data.ingestionUrl,
-        tokenCiphertext: encryptToken(data.apiKey, serverEnv().encryptionKey, id),
-        tokenHint: tokenHint(data.apiKey),
-        index: data.index,
-        events: data.events,
-        flows: data.flows,
-        eventFilter: data.eventFilter,
-        errorEvents: data.errorEvents,
-        paused: data.paused,
-      },
+    const row = await db().$transaction(async (tx) => {
+      const created = await tx.integration.create({
+        data: {
+          id,
+          accountId: ACCOUNT_ID,
+          app: data.app,
+          auth: data.auth,
+          name: data.name,
+          nameKey: nameKey(data.name),
+          description: data.description,
+          ingestionUrl: data.ingestionUrl,
+          tokenCiphertext: encryptToken(data.apiKey, serverEnv().encryptionKey, id),
+          tokenHint: tokenHint(data.apiKey),
+          index: data.index,
+          events: data.events,
+          flows: data.flows,
+          audit: data.audit,
+          eventFilter: data.eventFilter,
+          errorEvents: data.errorEvents,
+          paused: data.paused,
+        },
+      });
+      await recordAudit(tx, caller, {
+        action: "integration.created",
+        target: { type: "integration", id, label: data.name },
+        details: {
+          ingestionUrl: data.ingestionUrl,
+          index: data.index,
+          events: data.events,
+          flows: data.flows,
+          audit: data.audit,
+          paused: data.paused,
+        },
+      });
+      return created;
     });
     await startDeliveries(row.id, row);
   } catch (error) {
@@ -223,7 +228,13 @@ export async function createIntegration(input: unknown): Promise<TIntegration> {
   return findIntegration(id);
 }
 
-export async function updateIntegration(id: string, input: unknown): Promise<TIntegration> {
+/** Pause and resume have their own audit actions; any other change is an edit naming its fields. */
+function updateAction(fields: string[], paused: boolean | undefined): TAuditAction {
+  if (fields.length === 1 && paused !== undefined) return paused ? "integration.paused" : "integration.resumed";
+  return "integration.updated";
+}
+
+export async function updateIntegration(id: string, input: unknown, caller: TCaller): Promise<TIntegration> {
   const data = parseOrThrow(schemas().update, input);
   if (data.ingestionUrl !== undefined) checkDestination(data.ingestionUrl);
   if (!isIntegrationId(id)) throw notFound();
@@ -233,6 +244,7 @@ export async function updateIntegration(id: string, input: unknown): Promise<TIn
   const sourcesProblem = checkDataSources({
     events: data.events ?? current.events,
     flows: data.flows ?? current.flows,
+    audit: data.audit ?? current.audit,
   });
   if (sourcesProblem) {
     throw new AppError("validation_failed", sourcesProblem, [{ name: "events", reason: sourcesProblem }]);
@@ -241,30 +253,44 @@ export async function updateIntegration(id: string, input: unknown): Promise<TIn
   const destinationChanged = ["ingestionUrl", "apiKey", "index", "eventFilter", "paused"].some(
     (field) => data[field as keyof typeof data] !== undefined,
   );
+  const fields = Object.keys(data).filter((k) => data[k as keyof typeof data] !== undefined);
   try {
-    const row = await db().integration.update({
-      where: { id: current.id },
-      data: {
-        ...(data.name !== undefined ? { name: data.name, nameKey: nameKey(data.name) } : {}),
-        ...(data.description !== undefined ? { description: data.description } : {}),
-        ...(data.ingestionUrl !== undefined ? { ingestionUrl: data.ingestionUrl } : {}),
-        ...(data.apiKey !== undefined
-          ? {
-              tokenCiphertext: encryptToken(data.apiKey, serverEnv().encryptionKey, current.id),
-              tokenHint: tokenHint(data.apiKey),
-            }
-          : {}),
-        ...(data.index !== undefined ? { index: data.index } : {}),
-        ...(data.events !== undefined ? { events: data.events } : {}),
-        ...(data.flows !== undefined ? { flows: data.flows } : {}),
-        ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
-        ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
-        ...(data.paused !== undefined ? { paused: data.paused } : {}),
-        // A fix (new key, URL or index) or a resume is tried on the next batch, not after the backoff.
-        ...(destinationChanged ? { deliveries: { updateMany: { where: {}, data: { nextAttemptAt: null } } } } : {}),
-      },
+    const row = await db().$transaction(async (tx) => {
+      const updated = await tx.integration.update({
+        where: { id: current.id },
+        data: {
+          ...(data.name !== undefined ? { name: data.name, nameKey: nameKey(data.name) } : {}),
+          ...(data.description !== undefined ? { description: data.description } : {}),
+          ...(data.ingestionUrl !== undefined ? { ingestionUrl: data.ingestionUrl } : {}),
+          ...(data.apiKey !== undefined
+            ? {
+                tokenCiphertext: encryptToken(data.apiKey, serverEnv().encryptionKey, current.id),
+                tokenHint: tokenHint(data.apiKey),
+              }
+            : {}),
+          ...(data.index !== undefined ? { index: data.index } : {}),
+          ...(data.events !== undefined ? { events: data.events } : {}),
+          ...(data.flows !== undefined ? { flows: data.flows } : {}),
+          ...(data.audit !== undefined ? { audit: data.audit } : {}),
+          ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
+          ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
+          ...(data.paused !== undefined ? { paused: data.paused } : {}),
+          // A fix (new key, URL or index) or a resume is tried on the next batch, not after the backoff.
+          ...(destinationChanged ? { deliveries: { updateMany: { where: {}, data: { nextAttemptAt: null } } } } : {}),
+        },
+      });
+      await recordAudit(tx, caller, {
+        action: updateAction(fields, data.paused),
+        target: { type: "integration", id: current.id, label: updated.name },
+        // Field names only: the API key's value never enters the trail.
+        details: {
+          fields,
+          ...(data.name !== undefined && data.name !== current.name ? { previousName: current.name } : {}),
+        },
+      });
+      return updated;
     });
-    const switchedOn = (["events", "flows"] as const).filter((s) => row[s] && !current[s]);
+    const switchedOn = enabledSources(row).filter((s) => !current[s]);
     await startDeliveries(row.id, row, switchedOn);
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateName(data.name ?? current.name);
@@ -275,10 +301,18 @@ export async function updateIntegration(id: string, input: unknown): Promise<TIn
 }
 
 /** Removes the connector here only; nothing is deleted in Splunk. */
-export async function deleteIntegration(id: string): Promise<void> {
+export async function deleteIntegration(id: string, caller: TCaller): Promise<void> {
   if (!isIntegrationId(id)) throw notFound();
-  const { count } = await db().integration.deleteMany({ where: { id, accountId: ACCOUNT_ID } });
-  if (count === 0) throw notFound();
+  await db().$transaction(async (tx) => {
+    const current = await tx.integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
+    if (!current) throw notFound();
+    const { count } = await tx.integration.deleteMany({ where: { id, accountId: ACCOUNT_ID } });
+    if (count === 0) throw notFound();
+    await recordAudit(tx, caller, {
+      action: "integration.deleted",
+      target: { type: "integration", id, label: current.name },
+    });
+  });
   // Its pumps stop at their next batch: they find no integration.
   await sharedRedis(1000)
     .then((redis) =>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FEED_NAMES } from "@/lib/feeds/feed-store";
 
 /**
  * Queue names, job names, payload schemas and default options, in one place.
@@ -8,12 +9,16 @@ export const MAINTENANCE_QUEUE = "maintenance";
 
 export const JOB_SIMULATE = "simulate";
 export const JOB_TRIM_FEEDS = "trim-feeds";
+export const JOB_PUBLISH_AUDIT = "publish-audit";
 
 export const ZSimulatePayload = z.strictObject({});
 export const ZTrimFeedsPayload = z.strictObject({});
+export const ZPublishAuditPayload = z.strictObject({});
 
 export const SIMULATE_EVERY_MS = 1000;
 export const TRIM_FEEDS_EVERY_MS = 60_000;
+/** Audit entries reach the audit feed (and so Splunk) within about this long of being recorded. */
+export const PUBLISH_AUDIT_EVERY_MS = 1000;
 
 export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: true,
@@ -29,7 +34,7 @@ export const PUMP_BUDGET_MS = 15_000;
 
 export const ZPumpPayload = z.strictObject({
   integrationId: z.string().min(1).max(64),
-  source: z.enum(["events", "flows"]),
+  source: z.enum(FEED_NAMES),
 });
 export type TPumpPayload = z.infer<typeof ZPumpPayload>;
 

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { lagKey, readLags } from "@/lib/delivery/lag";
 import { LATENCY_BUCKETS_SECONDS, readDeliveryMetrics, type TStoredDeliveryMetrics } from "@/lib/delivery/metrics";
 import { AppError } from "@/lib/errors";
-import { FEED_NAMES, readHead } from "@/lib/feeds/feed-store";
+import { FEED_NAMES, isFeedName, readHead } from "@/lib/feeds/feed-store";
 import { countWorkers } from "@/lib/health/heartbeat";
 import { INTEGRATION_STATUSES } from "@/lib/integrations/schema";
 import { serializeIntegration } from "@/lib/integrations/serializer";
@@ -82,7 +82,7 @@ export async function renderMetrics(): Promise<TMetricsText> {
   // Lag only for the data sources that are switched on; counters for every source that ever delivered.
   const enabled = rows.flatMap((row) =>
     row.deliveries
-      .filter((d) => (d.source === "events" || d.source === "flows") && row[d.source])
+      .filter((d) => isFeedName(d.source) && row[d.source])
       .map((d) => ({ integrationId: row.id, source: d.source, marker: d.marker })),
   );
   const { heads, lags, stored, workers } = await readFrom("Redis", async () => {

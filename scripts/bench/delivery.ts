@@ -18,6 +18,7 @@ import {
   waitUntil,
   type TBenchEnvironment,
 } from "./environment";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 export type TThroughput = {
   records: number;
@@ -63,12 +64,15 @@ export async function benchThroughput(
   try {
     // Integrations start at the feed's head, so create them first, then load the backlog.
     for (let i = 0; i < options.integrations; i++) {
-      await createIntegration({
-        name: `Bench ${i} ${Date.now()}`,
-        ingestionUrl: receiver.url,
-        apiKey: receiver.token,
-        flows: options.withFlows,
-      });
+      await createIntegration(
+        {
+          name: `Bench ${i} ${Date.now()}`,
+          ingestionUrl: receiver.url,
+          apiKey: receiver.token,
+          flows: options.withFlows,
+        },
+        SYSTEM_CALLER,
+      );
     }
     const bytes = await loadBacklog(redis, options.recordsPerFeed, options.withFlows);
     const expected = options.recordsPerFeed * (options.withFlows ? 2 : 1) * options.integrations;

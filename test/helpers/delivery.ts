@@ -4,12 +4,13 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import type { TDeliveryConfig, TPumpContext } from "@/lib/delivery/pump";
 import { serverEnv } from "@/lib/env";
-import { appendRecords, type TFeedName } from "@/lib/feeds/feed-store";
-import { toNewRecord } from "@/lib/feeds/ingest";
+import { appendRecords } from "@/lib/feeds/feed-store";
+import { toNewRecord, type TIngestFeedName } from "@/lib/feeds/ingest";
 import { closeHecConnections } from "@/lib/hec/sender";
 import type { THecReceiver, THecReceiverOptions } from "@/lib/hec-receiver/receiver";
 import { createIntegration } from "@/lib/integrations/service";
 import { startTestReceiver } from "@/test/helpers/hec";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 /**
  * What delivery tests share: the real Redis and PostgreSQL of the global setup, a HEC
@@ -77,7 +78,7 @@ export function setupDeliveryFixture(receiverOptions: THecReceiverOptions = {}) 
         ...fields,
       };
     },
-    async append(feed: TFeedName, records: Record<string, string>[]) {
+    async append(feed: TIngestFeedName, records: Record<string, string>[]) {
       return appendRecords(
         redis,
         feed,
@@ -89,12 +90,15 @@ export function setupDeliveryFixture(receiverOptions: THecReceiverOptions = {}) 
       return fixture.append("events", records);
     },
     async integration(overrides: Record<string, unknown> = {}) {
-      return createIntegration({
-        name: `Test ${Math.random().toString(36).slice(2, 10)}`,
-        ingestionUrl: receiver!.url,
-        apiKey: receiver!.token,
-        ...overrides,
-      });
+      return createIntegration(
+        {
+          name: `Test ${Math.random().toString(36).slice(2, 10)}`,
+          ingestionUrl: receiver!.url,
+          apiKey: receiver!.token,
+          ...overrides,
+        },
+        SYSTEM_CALLER,
+      );
     },
   };
   return fixture;

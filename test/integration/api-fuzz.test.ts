@@ -1,24 +1,58 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as eventItem from "@/app/api/events/[marker]/route";
-import * as eventList from "@/app/api/events/route";
-import * as feeds from "@/app/api/feeds/[feed]/route";
-import * as ready from "@/app/api/health/ready/route";
-import * as live from "@/app/api/health/live/route";
-import * as workers from "@/app/api/health/workers/route";
-import * as activity from "@/app/api/integrations/[id]/activity/route";
-import * as item from "@/app/api/integrations/[id]/route";
-import * as series from "@/app/api/integrations/[id]/series/route";
-import * as savedTest from "@/app/api/integrations/[id]/test/route";
-import * as collection from "@/app/api/integrations/route";
-import * as newTest from "@/app/api/integrations/test/route";
-import * as metrics from "@/app/api/metrics/route";
-import * as settings from "@/app/api/settings/route";
+import * as eventItemRoutes from "@/app/api/events/[marker]/route";
+import * as eventListRoutes from "@/app/api/events/route";
+import * as feedsRoutes from "@/app/api/feeds/[feed]/route";
+import * as readyRoutes from "@/app/api/health/ready/route";
+import * as liveRoutes from "@/app/api/health/live/route";
+import * as workersRoutes from "@/app/api/health/workers/route";
+import * as activityRoutes from "@/app/api/integrations/[id]/activity/route";
+import * as itemRoutes from "@/app/api/integrations/[id]/route";
+import * as seriesRoutes from "@/app/api/integrations/[id]/series/route";
+import * as savedTestRoutes from "@/app/api/integrations/[id]/test/route";
+import * as collectionRoutes from "@/app/api/integrations/route";
+import * as newTestRoutes from "@/app/api/integrations/test/route";
+import * as metricsRoutes from "@/app/api/metrics/route";
+import * as settingsRoutes from "@/app/api/settings/route";
+import * as apiKeyItemRoutes from "@/app/api/api-keys/[id]/route";
+import * as apiKeysRoutes from "@/app/api/api-keys/route";
+import * as auditRoutes from "@/app/api/audit/route";
+import * as meRoutes from "@/app/api/auth/me/route";
+import * as setupRoutes from "@/app/api/auth/setup/route";
+import * as signInRoutes from "@/app/api/auth/sign-in/route";
+import * as signOutRoutes from "@/app/api/auth/sign-out/route";
+import * as userItemRoutes from "@/app/api/users/[id]/route";
+import * as usersRoutes from "@/app/api/users/route";
 import { disconnectDb } from "@/lib/db";
 import { closeHecConnections } from "@/lib/hec/sender";
 import { workerHeartbeatKey } from "@/lib/health/heartbeat";
 import { MAX_JSON_BODY_BYTES } from "@/lib/http/json-body";
+import { signedIn } from "@/test/helpers/auth";
+
+const eventItem = signedIn(eventItemRoutes);
+const eventList = signedIn(eventListRoutes);
+const feeds = signedIn(feedsRoutes);
+const ready = signedIn(readyRoutes);
+const live = signedIn(liveRoutes);
+const workers = signedIn(workersRoutes);
+const activity = signedIn(activityRoutes);
+const item = signedIn(itemRoutes);
+const series = signedIn(seriesRoutes);
+const savedTest = signedIn(savedTestRoutes);
+const collection = signedIn(collectionRoutes);
+const newTest = signedIn(newTestRoutes);
+const metrics = signedIn(metricsRoutes);
+const settings = signedIn(settingsRoutes);
+const apiKeyItem = signedIn(apiKeyItemRoutes);
+const apiKeys = signedIn(apiKeysRoutes);
+const audit = signedIn(auditRoutes);
+const me = signedIn(meRoutes);
+const setup = signedIn(setupRoutes);
+const signIn = signedIn(signInRoutes);
+const signOut = signedIn(signOutRoutes);
+const userItem = signedIn(userItemRoutes);
+const users = signedIn(usersRoutes);
 
 /**
  * Hostile input against every route handler and method: wrong JSON types, huge and
@@ -181,6 +215,29 @@ function integrationBody(): Record<string, unknown> {
   };
 }
 
+/** Valid bodies of the access routes; the fuzzer breaks their fields too. */
+function accessBody(): Record<string, unknown> {
+  return {
+    email: `fuzz-${rnd.int(1e9).toString(36)}@example.com`,
+    password: "fuzz passphrase long enough",
+    role: rnd.pick(["admin", "viewer"]),
+    name: `Fuzz key ${rnd.int(1e6)}`,
+    setupCode: "0000-0000-0000-0000",
+  };
+}
+
+function mutatedAccess(fields: string[]): Record<string, unknown> {
+  const full = accessBody();
+  const body: Record<string, unknown> = Object.fromEntries(fields.map((f) => [f, full[f]]));
+  for (let i = rnd.int(3); i > 0; i--) {
+    const roll = rnd.int(10);
+    if (roll < 6) body[rnd.pick(fields)] = hostileValue();
+    else if (roll < 8) delete body[rnd.pick(fields)];
+    else body[rnd.chance(0.5) ? rnd.pick(PROTO_KEYS) : hostileString().slice(0, 50)] = hostileValue();
+  }
+  return body;
+}
+
 const INTEGRATION_FIELDS = Object.keys(integrationBody()).concat(["paused", "sendTestEvent"]);
 
 function mutatedIntegration(): Record<string, unknown> {
@@ -249,7 +306,9 @@ const MALFORMED_JSON = [
 
 type TBody = { text?: string; bytes?: Uint8Array<ArrayBuffer>; contentType?: string };
 
-function hostileBody(kind: "integration" | "feed"): TBody {
+type TBodyKind = "integration" | "feed" | { fields: string[] };
+
+function hostileBody(kind: TBodyKind): TBody {
   const contentType = rnd.chance(0.75)
     ? rnd.pick([
         "application/json",
@@ -280,15 +339,19 @@ function hostileBody(kind: "integration" | "feed"): TBody {
     return { text: Array.from({ length: 5 }, () => JSON.stringify(feedRecords())).join("\n"), contentType };
   }
   if (roll < 8) return { text: JSON.stringify(hostileValue()), contentType };
-  return { text: JSON.stringify(kind === "feed" ? feedRecords() : mutatedIntegration()), contentType };
+  const valid =
+    kind === "feed" ? feedRecords() : kind === "integration" ? mutatedIntegration() : mutatedAccess(kind.fields);
+  return { text: JSON.stringify(valid), contentType };
 }
 
-/** Ids the fuzzer attacks with; real ones are added as it creates integrations. */
+/** Ids the fuzzer attacks with; real ones are added as it creates integrations, users and keys. */
 const realIds: string[] = [];
+const realUserIds: string[] = [];
+const realKeyIds: string[] = [];
 
-function hostileId(): string {
+function hostileId(pool: string[] = realIds): string {
   const roll = rnd.int(12);
-  if (roll < 2 && realIds.length > 0) return rnd.pick(realIds);
+  if (roll < 2 && pool.length > 0) return rnd.pick(pool);
   if (roll === 2) return "x".repeat(rnd.chance(0.5) ? 10_000 : 100_000);
   if (roll === 3) return "00000000-0000-0000-0000-000000000000";
   if (roll === 4) return rnd.pick(["", ".", "..", "%2e%2e", "%00", "null", "undefined", "0", "-1", "1e999"]);
@@ -323,7 +386,7 @@ function hostileMarker(): string {
 }
 
 function hostileQuery(): string {
-  const keys = ["type", "subType", "before", "limit", ...PROTO_KEYS, "limit[]", "x"];
+  const keys = ["type", "subType", "before", "limit", "actor", "action", ...PROTO_KEYS, "limit[]", "x"];
   const params: string[] = [];
   for (let i = rnd.int(5); i > 0; i--) {
     const key = rnd.chance(0.8) ? rnd.pick(keys) : hostileString().slice(0, 100);
@@ -443,14 +506,101 @@ const ROUTES: TRoute[] = [
     build: (m) => withId("/activity", m),
   },
   { name: "integrations/[id]/series", module: series, successType: JSON_TYPE, build: (m) => withId("/series", m) },
+  {
+    name: "auth/sign-in",
+    module: signIn,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: "/api/auth/sign-in", body: hostileBody({ fields: ["email", "password"] }) }),
+  },
+  {
+    name: "auth/sign-out",
+    module: signOut,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: "/api/auth/sign-out" }),
+  },
+  {
+    name: "auth/me",
+    module: me,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: `/api/auth/me${hostileQuery()}` }),
+  },
+  {
+    name: "auth/setup",
+    module: setup,
+    successType: JSON_TYPE,
+    build: (m) => ({
+      method: m,
+      path: "/api/auth/setup",
+      body: hostileBody({ fields: ["setupCode", "email", "password"] }),
+    }),
+  },
+  {
+    name: "users",
+    module: users,
+    successType: JSON_TYPE,
+    build: (m) => ({
+      method: m,
+      path: `/api/users${hostileQuery()}`,
+      body: hostileBody({ fields: ["email", "password", "role"] }),
+    }),
+  },
+  {
+    name: "users/[id]",
+    module: userItem,
+    successType: JSON_TYPE,
+    build: (m) => {
+      const id = hostileId(realUserIds);
+      return {
+        method: m,
+        path: `/api/users/${encode(id)}`,
+        params: { id },
+        body: hostileBody({ fields: ["role", "password"] }),
+      };
+    },
+  },
+  {
+    name: "api-keys",
+    module: apiKeys,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: "/api/api-keys", body: hostileBody({ fields: ["name", "role"] }) }),
+  },
+  {
+    name: "api-keys/[id]",
+    module: apiKeyItem,
+    successType: JSON_TYPE,
+    build: (m) => {
+      const id = hostileId(realKeyIds);
+      return { method: m, path: `/api/api-keys/${encode(id)}`, params: { id } };
+    },
+  },
+  {
+    name: "audit",
+    module: audit,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: `/api/audit${hostileQuery()}` }),
+  },
 ];
 
 const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"] as const;
 const MUTATING = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
+/** Now and then the caller's credentials themselves are hostile: the route must answer 401, not fail. */
+function hostileCredentials(headers: Headers): void {
+  const value = () => rnd.pick([hostileString().slice(0, 2000), "Bearer ", "Bearer sck_" + "A".repeat(43), "ses_x"]);
+  const roll = rnd.int(30);
+  try {
+    if (roll === 0) headers.set("authorization", value());
+    if (roll === 1) headers.set("cookie", `console_session=${value()}; __Host-console_session=${value()}`);
+    if (roll === 2) headers.set("x-client-address", value());
+  } catch {
+    // Headers refuses some characters outright, as an HTTP server would.
+  }
+}
+
 function toRequest(c: TCase): Request {
   const headers = new Headers();
   if (c.body?.contentType) headers.set("content-type", c.body.contentType);
+  hostileCredentials(headers);
   const body = c.body?.bytes ?? c.body?.text;
   return new Request(`${BASE}${c.path}`, {
     method: c.method,
@@ -461,8 +611,10 @@ function toRequest(c: TCase): Request {
 
 async function snapshot(): Promise<string> {
   const { rows } = await sql.query(`SELECT * FROM "Integration" ORDER BY id`);
+  const { rows: people } = await sql.query(`SELECT id, email, role, "passwordHash" FROM "User" ORDER BY id`);
+  const { rows: keys } = await sql.query(`SELECT id, name, role, "revokedAt" FROM "ApiKey" ORDER BY id`);
   const [events, flows] = await Promise.all([redis.xlen("feed:events"), redis.xlen("feed:flows")]);
-  return JSON.stringify({ rows, events, flows });
+  return JSON.stringify({ rows, people, keys, events, flows });
 }
 
 const STACK = /\bat .+\.(ts|tsx|js|mjs|cjs):\d+|node_modules|\n\s+at /;
@@ -544,6 +696,10 @@ describe("the REST API under hostile input", () => {
     // Keep the pool of real ids current for the next cases.
     if (route.name === "integrations" && response.status === 201) realIds.push((JSON.parse(text) as { id: string }).id);
     if (route.name === "integrations/[id]" && c.method === "DELETE") realIds.splice(realIds.indexOf(c.params!.id!), 1);
+    if (route.name === "users" && response.status === 201) realUserIds.push((JSON.parse(text) as { id: string }).id);
+    if (route.name === "api-keys" && response.status === 201) {
+      realKeyIds.push((JSON.parse(text) as { apiKey: { id: string } }).apiKey.id);
+    }
   }
 
   it(`answers ${CASES} hostile requests with designed replies`, { timeout: 120_000 }, async () => {

@@ -4,6 +4,7 @@ import { runPump } from "@/lib/delivery/pump";
 import { appendRecords, readNewest, type TNewRecord } from "@/lib/feeds/feed-store";
 import { findIntegration, findIntegrationActivity, updateIntegration } from "@/lib/integrations/service";
 import { setupDeliveryFixture } from "@/test/helpers/delivery";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 /**
  * Delivery end to end in one process: real Redis feeds, real PostgreSQL state, real
@@ -159,7 +160,7 @@ describe("delivery to Splunk HEC", () => {
     expect(events.filter((e) => e.eventType === "System")).toHaveLength(1);
 
     fixture.receiver.setFault({ kind: "none" });
-    await updateIntegration(created.id, { apiKey: fixture.receiver.token }); // the admin re-enters the key: tried at once
+    await updateIntegration(created.id, { apiKey: fixture.receiver.token }, SYSTEM_CALLER); // the admin re-enters the key: tried at once
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect((await findIntegration(created.id)).status).toBe("healthy");
     // The error event is in the feed after the marker, so it is delivered too.
@@ -174,7 +175,7 @@ describe("delivery to Splunk HEC", () => {
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     const status = await findIntegration(created.id);
     expect(status).toMatchObject({ status: "retrying", statusDetail: expect.stringMatching(/refused the connection/) });
-    await updateIntegration(created.id, { ingestionUrl: fixture.receiver.url });
+    await updateIntegration(created.id, { ingestionUrl: fixture.receiver.url }, SYSTEM_CALLER);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect(fixture.receiver.received()).toHaveLength(1);
   });
@@ -225,12 +226,12 @@ describe("delivery to Splunk HEC", () => {
   it("stops for a paused or deleted integration; edits apply to the next batch", async () => {
     const created = await integration();
     await appendEvents([event()]);
-    await updateIntegration(created.id, { paused: true });
+    await updateIntegration(created.id, { paused: true }, SYSTEM_CALLER);
     expect((await findIntegration(created.id)).status).toBe("paused");
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("stopped");
     expect(fixture.receiver.received()).toHaveLength(0);
 
-    await updateIntegration(created.id, { paused: false, index: "cato" });
+    await updateIntegration(created.id, { paused: false, index: "cato" }, SYSTEM_CALLER);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect(fixture.receiver.received()[0]).toMatchObject({ index: "cato" });
 
@@ -252,7 +253,7 @@ describe("delivery to Splunk HEC", () => {
     const created = await integration({ events: true, flows: false });
     const flow = (id: string) => ({ json: JSON.stringify({ flow_id: id, time: "1764368000000" }) });
     await appendRecords(redis, "flows", [flow("before")], 0);
-    await updateIntegration(created.id, { flows: true });
+    await updateIntegration(created.id, { flows: true }, SYSTEM_CALLER);
     await appendRecords(redis, "flows", [flow("after")], 0);
     expect(await runPump(ctx(), created.id, "flows", 10_000)).toBe("caught-up");
     expect(fixture.receiver.received().map((e) => (e.event as Record<string, string>).flow_id)).toEqual(["after"]);

@@ -1,9 +1,14 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import * as eventItem from "@/app/api/events/[marker]/route";
-import * as eventList from "@/app/api/events/route";
-import * as feeds from "@/app/api/feeds/[feed]/route";
+import * as eventItemRoutes from "@/app/api/events/[marker]/route";
+import * as eventListRoutes from "@/app/api/events/route";
+import * as feedsRoutes from "@/app/api/feeds/[feed]/route";
 import { readHead } from "@/lib/feeds/feed-store";
+import { signedIn } from "@/test/helpers/auth";
+
+const eventItem = signedIn(eventItemRoutes);
+const eventList = signedIn(eventListRoutes);
+const feeds = signedIn(feedsRoutes);
 
 const redis = new Redis(process.env.REDIS_URL!);
 const ctx = (feed: string) => ({ params: Promise.resolve({ feed }) });

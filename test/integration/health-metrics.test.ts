@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
-import * as ready from "@/app/api/health/ready/route";
-import * as workers from "@/app/api/health/workers/route";
-import * as metrics from "@/app/api/metrics/route";
+import * as readyRoutes from "@/app/api/health/ready/route";
+import * as workersRoutes from "@/app/api/health/workers/route";
+import * as metricsRoutes from "@/app/api/metrics/route";
 import { runPump } from "@/lib/delivery/pump";
 import { appendRecords } from "@/lib/feeds/feed-store";
 import { workerHeartbeatKey } from "@/lib/health/heartbeat";
 import { deleteIntegration } from "@/lib/integrations/service";
 import { setupDeliveryFixture } from "@/test/helpers/delivery";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
+import { signedIn } from "@/test/helpers/auth";
+
+const ready = signedIn(readyRoutes);
+const workers = signedIn(workersRoutes);
+const metrics = signedIn(metricsRoutes);
 
 /**
  * What an operator's load balancer and Prometheus see: readiness through the route
@@ -175,7 +181,7 @@ describe("GET /api/metrics", () => {
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect((await scrape()).text).toContain(created.id);
 
-    await deleteIntegration(created.id);
+    await deleteIntegration(created.id, SYSTEM_CALLER);
     const { text, value } = await scrape();
     expect(text).not.toContain(created.id);
     expect(value("cato_splunk_workers")).toBe(0);

@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import * as collection from "@/app/api/integrations/route";
-import * as item from "@/app/api/integrations/[id]/route";
+import * as collectionRoutes from "@/app/api/integrations/route";
+import * as itemRoutes from "@/app/api/integrations/[id]/route";
 import { disconnectDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
 import { decryptToken } from "@/lib/security/token-cipher";
+import { signedIn } from "@/test/helpers/auth";
+
+const collection = signedIn(collectionRoutes);
+const item = signedIn(itemRoutes);
 
 /**
  * The REST API end to end through its route handlers, against the real PostgreSQL

@@ -6,6 +6,7 @@ import { serverEnv } from "@/lib/env";
 import { createIntegration } from "@/lib/integrations/service";
 import { KeyRotationError, rotateTokens } from "@/lib/security/rotate-key";
 import { decryptToken, encryptToken } from "@/lib/security/token-cipher";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
 const TOKENS = ["11111111-2222-3333-4444-555555550001", "11111111-2222-3333-4444-555555550002"];
@@ -29,7 +30,10 @@ async function stored() {
 describe("rotating the encryption key", () => {
   it("re-encrypts every token with the new key, which alone can read them afterwards", async () => {
     for (const [i, token] of TOKENS.entries()) {
-      await createIntegration({ name: `Rotate ${i}`, ingestionUrl: "https://splunk.example.com", apiKey: token });
+      await createIntegration(
+        { name: `Rotate ${i}`, ingestionUrl: "https://splunk.example.com", apiKey: token },
+        SYSTEM_CALLER,
+      );
     }
     const oldKey = serverEnv().encryptionKey;
     const newKey = randomBytes(32);
@@ -40,12 +44,18 @@ describe("rotating the encryption key", () => {
   });
 
   it("changes nothing when one token cannot be read with the current key", async () => {
-    await createIntegration({ name: "Rotate a", ingestionUrl: "https://splunk.example.com", apiKey: TOKENS[0] });
-    const b = await createIntegration({
-      name: "Rotate b",
-      ingestionUrl: "https://splunk.example.com",
-      apiKey: TOKENS[1],
-    });
+    await createIntegration(
+      { name: "Rotate a", ingestionUrl: "https://splunk.example.com", apiKey: TOKENS[0] },
+      SYSTEM_CALLER,
+    );
+    const b = await createIntegration(
+      {
+        name: "Rotate b",
+        ingestionUrl: "https://splunk.example.com",
+        apiKey: TOKENS[1],
+      },
+      SYSTEM_CALLER,
+    );
     await sql.query(`UPDATE "Integration" SET "tokenCiphertext" = $1 WHERE id = $2`, [
       encryptToken("x", randomBytes(32), b.id),
       b.id,

@@ -1,15 +1,20 @@
 import { Queue } from "bullmq";
 import { describe, expect, it } from "vitest";
-import * as collection from "@/app/api/integrations/route";
-import * as seriesRoute from "@/app/api/integrations/[id]/series/route";
+import * as collectionRoutes from "@/app/api/integrations/route";
+import * as seriesRouteRoutes from "@/app/api/integrations/[id]/series/route";
 import { db } from "@/lib/db";
 import { runPump } from "@/lib/delivery/pump";
 import { minuteOf, type TIntegrationSeries } from "@/lib/delivery/series";
-import { type TFeedName } from "@/lib/feeds/feed-store";
+import type { TIngestFeedName } from "@/lib/feeds/ingest";
 import type { TIntegration } from "@/lib/integrations/schema";
 import { deleteIntegration } from "@/lib/integrations/service";
 import { setupDeliveryFixture } from "@/test/helpers/delivery";
 import { dispatchPumps } from "@/workers/dispatch";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
+import { signedIn } from "@/test/helpers/auth";
+
+const collection = signedIn(collectionRoutes);
+const seriesRoute = signedIn(seriesRouteRoutes);
 
 /**
  * The throughput charts' data after real pumps delivered to a HEC receiver: what the
@@ -20,7 +25,7 @@ const fixture = setupDeliveryFixture();
 const { redis, ctx, integration } = fixture;
 const BASE = "http://console.test/api/integrations";
 
-async function append(feed: TFeedName, count: number) {
+async function append(feed: TIngestFeedName, count: number) {
   await fixture.append(
     feed,
     Array.from({ length: count }, () => fixture.event()),
@@ -118,7 +123,7 @@ describe("lag samples", () => {
     await expect.poll(() => redis.keys(`series:delivered:${created.id}:*`)).toHaveLength(1);
     await redis.hset(`series:lag:${created.id}:events`, String(minuteOf(Date.now())), 0);
 
-    await deleteIntegration(created.id);
+    await deleteIntegration(created.id, SYSTEM_CALLER);
     expect(await redis.keys(`series:*${created.id}*`)).toEqual([]);
   });
 });

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import * as testNew from "@/app/api/integrations/test/route";
-import * as testSaved from "@/app/api/integrations/[id]/test/route";
+import * as testNewRoutes from "@/app/api/integrations/test/route";
+import * as testSavedRoutes from "@/app/api/integrations/[id]/test/route";
 import { disconnectDb } from "@/lib/db";
 import { closeHecConnections, postToHec } from "@/lib/hec/sender";
 import type { THecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration } from "@/lib/integrations/service";
 import { startTestReceiver } from "@/test/helpers/hec";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
+import { signedIn } from "@/test/helpers/auth";
+
+const testNew = signedIn(testNewRoutes);
+const testSaved = signedIn(testSavedRoutes);
 
 let receiver: THecReceiver;
 
@@ -94,11 +99,14 @@ describe("test connection", () => {
   });
 
   it("tests a saved integration with its stored key, or with unsaved changes", async () => {
-    const saved = await createIntegration({
-      name: `Saved ${Date.now()}`,
-      ingestionUrl: receiver.url,
-      apiKey: receiver.token,
-    });
+    const saved = await createIntegration(
+      {
+        name: `Saved ${Date.now()}`,
+        ingestionUrl: receiver.url,
+        apiKey: receiver.token,
+      },
+      SYSTEM_CALLER,
+    );
     const call = async (body: unknown) => {
       const response = await testSaved.POST(
         new Request(`http://console.test/api/integrations/${saved.id}/test`, {

@@ -52,13 +52,15 @@ describe("simulation ticks", () => {
 });
 
 describe("feed retention", () => {
-  it("trims records older than the retention period from both feeds", async () => {
+  it("trims records older than the retention period from every feed, the audit trail's too", async () => {
     await appendRecords(redis, "events", [{ json: '{"event_type":"System","time":"1"}', eventType: "System" }], 0);
     await appendRecords(redis, "flows", [{ json: '{"flow_id":"a","time":"1"}' }], 0);
+    await appendRecords(redis, "audit", [{ json: '{"audit_id":"a","time":"2026-11-29T00:00:00.000Z"}' }], 0);
     expect(await trimFeeds(redis, 72)).toBe(0);
     const removed = await trimFeeds(redis, 1, Date.now() + 3600 * 1000 + 10);
-    expect(removed).toBe(2);
+    expect(removed).toBe(3);
     expect((await readHead(redis, "events")).length).toBe(0);
+    expect((await readHead(redis, "audit")).length).toBe(0);
     expect((await readAfter(redis, "events", START_MARKER, 10)).gap).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import type { THecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration, findIntegration } from "@/lib/integrations/service";
 import { workerArgs } from "@/scripts/lib/worker-flags";
 import { startTestReceiver } from "@/test/helpers/hec";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 /**
  * Real worker processes (`npm run worker`) against the test PostgreSQL and Redis,
@@ -93,7 +94,10 @@ afterAll(async () => {
 
 describe("worker processes", () => {
   it("lose nothing when a worker is killed with SIGKILL mid-delivery and restarted", async () => {
-    const created = await createIntegration({ name: "Kill drill", ingestionUrl: receiver.url, apiKey: receiver.token });
+    const created = await createIntegration(
+      { name: "Kill drill", ingestionUrl: receiver.url, apiKey: receiver.token },
+      SYSTEM_CALLER,
+    );
     const total = 6000;
     await appendNumbered(0, total);
     receiver.setFault({ kind: "slow", delayMs: 30 });
@@ -121,11 +125,14 @@ describe("worker processes", () => {
   });
 
   it("two workers never run the same pump at once: each record arrives exactly once", async () => {
-    const created = await createIntegration({
-      name: "Two workers",
-      ingestionUrl: receiver.url,
-      apiKey: receiver.token,
-    });
+    const created = await createIntegration(
+      {
+        name: "Two workers",
+        ingestionUrl: receiver.url,
+        apiKey: receiver.token,
+      },
+      SYSTEM_CALLER,
+    );
     receiver.setFault({ kind: "slow", delayMs: 20 });
     startWorker();
     startWorker();
@@ -146,7 +153,7 @@ describe("worker processes", () => {
   });
 
   it("stops on SIGTERM within 10 seconds, even with a batch in flight", async () => {
-    await createIntegration({ name: "Term drill", ingestionUrl: receiver.url, apiKey: receiver.token });
+    await createIntegration({ name: "Term drill", ingestionUrl: receiver.url, apiKey: receiver.token }, SYSTEM_CALLER);
     await appendNumbered(0, 2000);
     receiver.setFault({ kind: "slow", delayMs: 20_000 });
     const worker = startWorker();
@@ -163,7 +170,10 @@ describe("worker processes", () => {
     const integrations: { id: string }[] = [];
     for (let i = 0; i < 30; i++) {
       integrations.push(
-        await createIntegration({ name: `Shared ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token }),
+        await createIntegration(
+          { name: `Shared ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token },
+          SYSTEM_CALLER,
+        ),
       );
     }
     receiver.setFault({ kind: "slow", delayMs: 10 });
@@ -195,7 +205,10 @@ describe("worker processes", () => {
 
   it("delivers a backlog of 5 MB Detection and Response records to several integrations without running out of memory", async () => {
     for (let i = 0; i < 4; i++) {
-      await createIntegration({ name: `Large ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token });
+      await createIntegration(
+        { name: `Large ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token },
+        SYSTEM_CALLER,
+      );
     }
     const raw = "r".repeat(5_300_000);
     for (let i = 0; i < 6; i++) {

@@ -1,6 +1,6 @@
-import { handleErrors } from "@/lib/http/problem-response";
+import { route } from "@/lib/auth/route";
 import { destinationPolicy } from "@/lib/integrations/service";
 import { jsonResponse } from "@/lib/http/json-response";
 
 /** The destination policy the console shows and the panel validates with. */
-export const GET = handleErrors(async () => jsonResponse(destinationPolicy()));
+export const GET = route("viewer", async () => jsonResponse(destinationPolicy()));

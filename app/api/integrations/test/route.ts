@@ -1,9 +1,9 @@
-import { handleErrors } from "@/lib/http/problem-response";
+import { route } from "@/lib/auth/route";
 import { readJsonBody } from "@/lib/http/json-body";
 import { testNewIntegration } from "@/lib/integrations/service";
 import { jsonResponse } from "@/lib/http/json-response";
 
 /** Tests a destination without saving: address, TLS, HEC health, and with sendTestEvent the key and index. */
-export const POST = handleErrors(async (request: Request) =>
+export const POST = route("admin", async (request: Request) =>
   jsonResponse(await testNewIntegration(await readJsonBody(request))),
 );

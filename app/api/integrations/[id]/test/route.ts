@@ -1,4 +1,4 @@
-import { handleErrors } from "@/lib/http/problem-response";
+import { route } from "@/lib/auth/route";
 import { readJsonBody } from "@/lib/http/json-body";
 import { testSavedIntegration } from "@/lib/integrations/service";
 import { jsonResponse } from "@/lib/http/json-response";
@@ -6,7 +6,7 @@ import { jsonResponse } from "@/lib/http/json-response";
 type TContext = { params: Promise<{ id: string }> };
 
 /** Tests a saved integration, with unsaved changes from the body (an omitted apiKey uses the stored one). */
-export const POST = handleErrors(async (request: Request, { params }: TContext) => {
+export const POST = route("admin", async (request: Request, { params }: TContext) => {
   const { id } = await params;
   const body = request.headers.get("content-length") === "0" ? {} : await readJsonBody(request);
   return jsonResponse(await testSavedIntegration(id, body));

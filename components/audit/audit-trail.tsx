@@ -1,0 +1,153 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { auditKeys, fetchAuditEntries, type TAuditListParams } from "@/components/audit/audit-api";
+import { actionLabel, AUDIT_ACTION_LABELS, describeDetails } from "@/components/audit/audit-labels";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
+
+const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wider text-slate-600";
+const td = "px-3 py-2 align-top text-sm";
+const REFRESH_MS = 5_000;
+
+/** Every change and sign-in, newest first, filterable by who and by what. */
+export function AuditTrail() {
+  const [filters, setFilters] = useState({ actor: "", action: "" });
+  // Older pages: the marker of each page shown before this one, so "Newer" can go back.
+  const [pages, setPages] = useState<string[]>([]);
+  const params: TAuditListParams = { ...filters, before: pages.at(-1) ?? null };
+  const { data, error, isPending } = useQuery({
+    queryKey: auditKeys.list(params),
+    queryFn: ({ signal }) => fetchAuditEntries(params, signal),
+    refetchInterval: params.before ? false : REFRESH_MS,
+    placeholderData: keepPreviousData,
+  });
+
+  const setFilter = (name: "actor" | "action", value: string) => {
+    setFilters((current) => ({ ...current, [name]: value }));
+    setPages([]);
+  };
+
+  return (
+    <>
+      <div className="mb-3 flex flex-wrap items-end gap-3">
+        <div>
+          <label htmlFor="audit-user" className="mb-1 block text-sm font-medium text-slate-800">
+            User
+          </label>
+          <select
+            id="audit-user"
+            className={inputClass}
+            value={filters.actor}
+            onChange={(event) => setFilter("actor", event.target.value)}
+          >
+            <option value="">All users</option>
+            {(data?.actors ?? []).map((actor) => (
+              <option key={actor} value={actor}>
+                {actor}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="audit-action" className="mb-1 block text-sm font-medium text-slate-800">
+            Action
+          </label>
+          <select
+            id="audit-action"
+            className={inputClass}
+            value={filters.action}
+            onChange={(event) => setFilter("action", event.target.value)}
+          >
+            <option value="">All actions</option>
+            {Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => (
+              <option key={action} value={action}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {error ? (
+        <p role="alert" className="mb-3 text-sm text-red-700">
+          The audit trail could not be loaded: {error.message}
+        </p>
+      ) : null}
+      {isPending ? <p className="text-sm text-slate-700">Loading the audit trail…</p> : null}
+      {data ? (
+        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+          <table className="min-w-full divide-y divide-slate-200">
+            <caption className="sr-only">Audit trail, newest first</caption>
+            <thead className="bg-slate-50">
+              <tr>
+                <th scope="col" className={th}>
+                  Time
+                </th>
+                <th scope="col" className={th}>
+                  User
+                </th>
+                <th scope="col" className={th}>
+                  Action
+                </th>
+                <th scope="col" className={th}>
+                  Target
+                </th>
+                <th scope="col" className={th}>
+                  Details
+                </th>
+                <th scope="col" className={th}>
+                  From
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.entries.length === 0 ? (
+                <tr>
+                  <td colSpan={6} className="px-3 py-8 text-center text-sm text-slate-700">
+                    No entries match.
+                  </td>
+                </tr>
+              ) : (
+                data.entries.map((entry) => (
+                  <tr key={entry.id}>
+                    <td className={`${td} whitespace-nowrap`}>
+                      <RelativeTime iso={entry.at} />
+                    </td>
+                    <td className={`${td} break-all`}>
+                      {entry.actorLabel}
+                      {entry.actorType === "api_key" ? (
+                        <span className="text-xs text-slate-600"> (API key)</span>
+                      ) : null}
+                    </td>
+                    <td className={td}>
+                      <span className={entry.outcome === "failure" ? "font-medium text-red-700" : undefined}>
+                        {actionLabel(entry.action)}
+                      </span>
+                    </td>
+                    <td className={`${td} break-words`}>{entry.targetLabel}</td>
+                    <td className={`${td} break-words text-xs text-slate-700`}>{describeDetails(entry.details)}</td>
+                    <td className={`${td} text-xs text-slate-700`}>{entry.address}</td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <div className="mt-3 flex gap-2">
+        {pages.length > 0 ? (
+          <Button variant="secondary" onClick={() => setPages((current) => current.slice(0, -1))}>
+            Newer
+          </Button>
+        ) : null}
+        {data?.next ? (
+          <Button variant="secondary" onClick={() => setPages((current) => [...current, data.next!])}>
+            Older
+          </Button>
+        ) : null}
+      </div>
+    </>
+  );
+}

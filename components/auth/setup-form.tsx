@@ -1,0 +1,83 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { ApiError, requestJson } from "@/lib/api-client";
+import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+
+type TErrors = Partial<Record<"setupCode" | "email" | "password" | "confirm" | "form", string>>;
+
+/** First run: the setup code from the server's data directory, then the first Admin's email and password. */
+export function SetupForm() {
+  const [errors, setErrors] = useState<TErrors>({});
+  const [isPending, setIsPending] = useState(false);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const value = (name: string) => String(form.get(name) ?? "");
+    if (value("password") !== value("confirm")) {
+      setErrors({ confirm: "Confirm password must match the password" });
+      return;
+    }
+    setIsPending(true);
+    setErrors({});
+    try {
+      await requestJson("/api/auth/setup", {
+        method: "POST",
+        body: JSON.stringify({ setupCode: value("setupCode"), email: value("email"), password: value("password") }),
+      });
+      // A full page load, on purpose: it drops every reply cached for the previous session.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+      window.location.assign("/integrations");
+    } catch (caught) {
+      const next: TErrors = {};
+      if (caught instanceof ApiError) {
+        for (const param of caught.invalidParams) next[param.name as keyof TErrors] ??= param.reason;
+        if (caught.invalidParams.length === 0) next.form = caught.message;
+      } else {
+        next.form = "Setup failed: the console cannot be reached.";
+      }
+      setErrors(next);
+      setIsPending(false);
+    }
+  };
+
+  const field = (id: keyof TErrors, label: string, type: string, autoComplete: string, hint?: string) => (
+    <Field id={id} label={label} hint={hint} error={errors[id]}>
+      <input
+        id={id}
+        name={id}
+        type={type}
+        autoComplete={autoComplete}
+        required
+        className={inputClass}
+        {...describedBy(id, Boolean(hint), errors[id])}
+      />
+    </Field>
+  );
+
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      {field(
+        "setupCode",
+        "Setup code",
+        "text",
+        "off",
+        "In the setup-code file of the data directory (npm start names it).",
+      )}
+      {field("email", "Email", "email", "username")}
+      {field("password", "Password", "password", "new-password", `At least ${PASSWORD_MIN_LENGTH} characters.`)}
+      {field("confirm", "Confirm password", "password", "new-password")}
+      {errors.form ? (
+        <p role="alert" className="mb-3 text-sm text-red-700">
+          {errors.form}
+        </p>
+      ) : null}
+      <Button type="submit" disabled={isPending}>
+        {isPending ? "Creating…" : "Create administrator"}
+      </Button>
+    </form>
+  );
+}
