@@ -46,6 +46,9 @@ export async function benchIngest(): Promise<string> {
     HOST: "127.0.0.1",
     REDIS_URL: redis.url,
     SIMULATOR: "off",
+    // Ingest needs an Admin: the bench signs in as the first administrator.
+    ADMIN_EMAIL: "bench@example.com",
+    ADMIN_PASSWORD: "bench passphrase 2026",
   };
   // The web app alone: ingest touches Redis only, but the app wants its full configuration.
   const web = startChild("start", process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: "ignore" });
@@ -54,6 +57,13 @@ export async function benchIngest(): Promise<string> {
   const rows: string[] = [];
   try {
     await waitFor(async () => (await fetch(`${base}/api/health/live`)).ok, 300_000, "the web app");
+    const signIn = await fetch(`${base}/api/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }),
+    });
+    if (!signIn.ok) throw new Error(`sign-in answered ${signIn.status}: ${await signIn.text()}`);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
     const httpRates: number[] = [];
     const directRates: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
@@ -62,7 +72,7 @@ export async function benchIngest(): Promise<string> {
       for (const body of batches) {
         const response = await fetch(`${base}/api/feeds/events`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", cookie },
           body,
         });
         if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
