@@ -178,6 +178,9 @@ test("pages carry a Content-Security-Policy that the app itself does not break",
   const response = await page.goto("/integrations");
   const headers = response!.headers();
   expect(headers["content-security-policy"]).toContain("default-src 'self'");
+  // Scripts run by nonce, never because they are inline.
+  expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic';/);
+  expect(headers["content-security-policy"]).not.toContain("script-src 'self' 'unsafe-inline'");
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["x-frame-options"]).toBe("DENY");
 

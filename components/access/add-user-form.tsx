@@ -55,6 +55,7 @@ export function AddUserForm() {
 
   return (
     <form
+      method="post"
       noValidate
       onSubmit={(event) => void onSubmit(event)}
       aria-labelledby="add-user-heading"

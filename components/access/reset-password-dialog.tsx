@@ -75,7 +75,7 @@ function ResetPasswordForm({
 
   const error = errors.password?.message;
   return (
-    <form noValidate onSubmit={(event) => void onSubmit(event)}>
+    <form method="post" noValidate onSubmit={(event) => void onSubmit(event)}>
       {/* The account's email, for password managers to file the new password under. */}
       <input type="hidden" autoComplete="username" value={user.email} readOnly />
       <Field id="reset-password" label="New password" hint={HINT} error={error}>

@@ -59,7 +59,8 @@ export function SetupForm() {
   );
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
+    // method="post": should scripts ever fail to load, a submit must not put the password in the URL.
+    <form method="post" onSubmit={(event) => void submit(event)} noValidate>
       {field(
         "setupCode",
         "Setup code",

@@ -33,7 +33,8 @@ export function SignInForm({ next }: { next?: string }) {
   };
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
+    // method="post": should scripts ever fail to load, a submit must not put the password in the URL.
+    <form method="post" onSubmit={(event) => void submit(event)} noValidate>
       <Field id="email" label="Email">
         <input id="email" name="email" type="email" autoComplete="username" required className={inputClass} />
       </Field>
