@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ROLE_LABELS } from "@/components/access/role-labels";
-import { placeServerErrors } from "@/components/access/server-errors";
+import { applyServerErrors } from "@/components/access/server-errors";
 import { useCreateUser } from "@/components/access/use-create-user";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
@@ -39,15 +39,7 @@ export function AddUserForm() {
       reset();
       setAdded(user.email);
     } catch (error) {
-      const placed = placeServerErrors(error, FIELDS, "The user could not be added: the console cannot be reached.");
-      let hasFocused = false;
-      for (const field of FIELDS) {
-        const message = placed.fields[field];
-        if (!message) continue;
-        setError(field, { message }, { shouldFocus: !hasFocused });
-        hasFocused = true;
-      }
-      if (placed.form) setError("root", { message: placed.form });
+      applyServerErrors(error, FIELDS, "The user could not be added: the console cannot be reached.", setError);
     }
   });
 

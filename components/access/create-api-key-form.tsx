@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
 import { NewApiKeyNotice } from "@/components/access/new-api-key-notice";
 import { ROLE_LABELS } from "@/components/access/role-labels";
-import { placeServerErrors } from "@/components/access/server-errors";
+import { applyServerErrors } from "@/components/access/server-errors";
 import { useCreateApiKey } from "@/components/access/use-create-api-key";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
@@ -35,19 +35,7 @@ export function CreateApiKeyForm() {
       await create.mutateAsync(values);
       reset();
     } catch (error) {
-      const placed = placeServerErrors(
-        error,
-        FIELDS,
-        "The API key could not be created: the console cannot be reached.",
-      );
-      let hasFocused = false;
-      for (const field of FIELDS) {
-        const message = placed.fields[field];
-        if (!message) continue;
-        setError(field, { message }, { shouldFocus: !hasFocused });
-        hasFocused = true;
-      }
-      if (placed.form) setError("root", { message: placed.form });
+      applyServerErrors(error, FIELDS, "The API key could not be created: the console cannot be reached.", setError);
     }
   });
 

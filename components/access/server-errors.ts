@@ -24,3 +24,27 @@ export function placeServerErrors<F extends string>(
   }
   return Object.keys(fields).length > 0 ? { fields } : { fields, form: error.message };
 }
+
+type TSetError<F extends string> = (
+  name: F | "root",
+  error: { message: string },
+  options?: { shouldFocus: boolean },
+) => void;
+
+/** Shows a failed request's errors in a react-hook-form form, focusing the first field named. */
+export function applyServerErrors<F extends string>(
+  error: unknown,
+  formFields: readonly F[],
+  fallback: string,
+  setError: TSetError<F>,
+): void {
+  const placed = placeServerErrors(error, formFields, fallback);
+  let hasFocused = false;
+  for (const field of formFields) {
+    const message = placed.fields[field];
+    if (!message) continue;
+    setError(field, { message }, { shouldFocus: !hasFocused });
+    hasFocused = true;
+  }
+  if (placed.form) setError("root", { message: placed.form });
+}
