@@ -32,6 +32,7 @@ test("a user creates an integration through the panel and sees it Pending", asyn
   await expect(panel.getByLabel("Auth")).toHaveValue("api_key");
   await expect(panel.getByLabel("Events")).toBeChecked();
   await expect(panel.getByLabel("Flows")).not.toBeChecked();
+  await expect(panel.getByLabel("Audit Trail", { exact: true })).not.toBeChecked();
   await expect(panel.getByText("Filters apply to events only")).toBeVisible();
 
   await panel.getByLabel("Connector Name").fill(name);
@@ -40,6 +41,7 @@ test("a user creates an integration through the panel and sees it Pending", asyn
   await panel.getByLabel("API Key").fill(TOKEN);
   await panel.getByLabel("Index").fill("cato_events");
   await panel.getByLabel("Flows").check();
+  await panel.getByLabel("Audit Trail", { exact: true }).check();
   await panel.getByRole("button", { name: "Add condition" }).click();
   await panel.getByLabel("Condition 1 field").selectOption("event_type");
   await panel.getByLabel("Condition 1 operator").selectOption("in");
@@ -50,7 +52,7 @@ test("a user creates an integration through the panel and sees it Pending", asyn
   await expect(panel).toBeHidden();
   const created = row(page, name);
   await expect(created).toContainText("Production SOC");
-  await expect(created).toContainText("Events, Flows");
+  await expect(created).toContainText("Events, Flows, Audit Trail");
   await expect(created).toContainText("cato_events");
   await expect(created).toContainText("Pending");
   await expect(page.getByText(TOKEN)).toHaveCount(0);
@@ -64,6 +66,7 @@ test("a user creates an integration through the panel and sees it Pending", asyn
     apiKeyHint: "5a6b",
     events: true,
     flows: true,
+    audit: true,
     errorEvents: false,
     eventFilter: [{ field: "event_type", operator: "in", values: ["Security", "Connectivity"] }],
   });

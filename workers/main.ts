@@ -31,6 +31,7 @@ import { createRedis } from "@/lib/redis";
 import { dispatchPumps } from "./dispatch";
 import { createSimulation } from "./simulate";
 import { trimFeeds } from "./trim-feeds";
+import { pruneSessions } from "@/lib/auth/sessions";
 
 /**
  * The worker process: maintenance jobs (the simulator's ticks, feed retention, the
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
       }
       if (job.name === JOB_TRIM_FEEDS) {
         ZTrimFeedsPayload.parse(job.data);
-        return { removed: await trimFeeds(redis, env.FEED_RETENTION_HOURS) };
+        // Ended sessions go with the same once-a-minute sweep, so the table holds only live ones.
+        return { removed: await trimFeeds(redis, env.FEED_RETENTION_HOURS), sessionsEnded: await pruneSessions() };
       }
       if (job.name === JOB_PUBLISH_AUDIT) {
         ZPublishAuditPayload.parse(job.data);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pruneSessions } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/auth/users";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 import { disconnectDb } from "@/lib/db";
@@ -229,6 +230,18 @@ describe("sign-in and sessions", () => {
     expect((await call("/api/auth/me", "GET", { headers: { cookie: fresh } })).status).toBe(200);
     // The cookie holds the token; the database only its hash.
     expect(fresh).not.toContain(rows[2].id);
+
+    // Sessions that end unseen are removed by the worker's sweep, and only those.
+    await signIn(email, PASSWORD);
+    const { rows: now } = await sql.query(
+      `SELECT s.id FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1 ORDER BY s."createdAt"`,
+      [email],
+    );
+    expect(now.map((r) => r.id)).toEqual([rows[2].id, expect.any(String)]);
+    await sql.query(`UPDATE "Session" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [now[1].id]);
+    expect(await pruneSessions()).toBeGreaterThanOrEqual(1);
+    const { rows: left } = await sql.query(`SELECT id FROM "Session" WHERE id = ANY($1)`, [now.map((r) => r.id)]);
+    expect(left.map((r) => r.id)).toEqual([rows[2].id]);
   });
 
   it("locks an account after 5 failures, even for the right password, and says when to retry", async () => {
