@@ -58,7 +58,12 @@ async function main(): Promise<void> {
   const heartbeat = setInterval(beat, env.WORKER_HEARTBEAT_SECONDS * 1000);
 
   const seed = env.SIMULATOR_SEED ?? randomInt(2 ** 31);
-  const simulate = createSimulation({ seed, rate: env.SIMULATOR_RATE, maxFeedLength: env.FEED_MAX_RECORDS });
+  const simulate = createSimulation({
+    seed,
+    rate: env.SIMULATOR_RATE,
+    maxFeedLength: env.FEED_MAX_RECORDS,
+    retentionHours: env.FEED_RETENTION_HOURS,
+  });
 
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: redis, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   await queue.upsertJobScheduler(JOB_TRIM_FEEDS, { every: TRIM_FEEDS_EVERY_MS }, { name: JOB_TRIM_FEEDS, data: {} });

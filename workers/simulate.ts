@@ -10,7 +10,13 @@ const MAX_CATCH_UP_SECONDS = 10;
  * feed for the time since the last tick (at most 10 s, so a pause does not burst).
  * Flows go in first, so a flow is in its feed no later than the events that name it.
  */
-export function createSimulation(options: { seed: number; rate: number; maxFeedLength: number }) {
+export function createSimulation(options: {
+  seed: number;
+  rate: number;
+  maxFeedLength: number;
+  /** How long big records are kept beside the feed (its retention). */
+  retentionHours?: number;
+}) {
   const simulator = createSimulator({ seed: options.seed });
   let lastTick = 0;
   let owedEvents = 0;
@@ -34,6 +40,7 @@ export function createSimulation(options: { seed: number; rate: number; maxFeedL
         "flows",
         batch.flows.map((r) => toNewRecord("flows", r)),
         options.maxFeedLength,
+        options.retentionHours,
       );
     }
     if (batch.events.length > 0) {
@@ -42,6 +49,7 @@ export function createSimulation(options: { seed: number; rate: number; maxFeedL
         "events",
         batch.events.map((r) => toNewRecord("events", r)),
         options.maxFeedLength,
+        options.retentionHours,
       );
     }
     return { events: batch.events.length, flows: batch.flows.length };

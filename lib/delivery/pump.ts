@@ -5,7 +5,7 @@ import { recordAttempt, type TDeliveryAttempt } from "@/lib/delivery/attempts";
 import { appendErrorEvent, ERROR_EVENT_INTERVAL_MS } from "@/lib/delivery/error-event";
 import { recordBatchMetrics } from "@/lib/delivery/metrics";
 import { headMarker } from "@/lib/delivery/state";
-import { readAfter, type TFeedEntry, type TFeedName } from "@/lib/feeds/feed-store";
+import { loadWholeJson, readAfter, type TFeedEntry, type TFeedName } from "@/lib/feeds/feed-store";
 import { markerSeq } from "@/lib/feeds/marker";
 import type { Delivery, Integration, PrismaClient } from "@/lib/generated/prisma/client";
 import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
@@ -327,18 +327,33 @@ export async function runPump(
               : undefined;
           const options = { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes };
           // Cutting and compressing a multi-megabyte record takes several copies of it: one
-          // pump at a time does that, so many pumps meeting such records cannot pile them up.
-          const isLarge = readAhead[0]!.json.length > LARGE_RECORD_CHARS;
+          // pump at a time loads a big record whole and does that, so many pumps meeting
+          // such records cannot pile them up. A batch stops before a big record, which
+          // starts the next one.
+          const bigAt = readAhead.findIndex((entry) => entry.bigChars);
+          const isLarge = bigAt === 0 || readAhead[0]!.json.length > LARGE_RECORD_CHARS;
           const release = isLarge ? await acquireLargeRecordTurn() : undefined;
-          const batch = buildBatch(readAhead, options, { ...limits }, accept);
+          let batch: TBatch;
+          let compressed: Promise<Buffer> | null;
+          try {
+            const first = readAhead[0]!;
+            const candidates =
+              bigAt === 0
+                ? [{ ...first, json: await loadWholeJson(ctx.redis, source, first) }]
+                : bigAt > 0
+                  ? readAhead.slice(0, bigAt)
+                  : readAhead;
+            batch = buildBatch(candidates, options, { ...limits }, accept);
+            compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
+            if (release) {
+              compressed = compressed && Promise.resolve(await compressed);
+              batch.body = "";
+            }
+          } finally {
+            release?.();
+          }
           const entries = readAhead;
           readAhead = readAhead.slice(batch.consumed);
-          let compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
-          if (release) {
-            compressed = compressed && Promise.resolve(await compressed);
-            batch.body = "";
-            release();
-          }
           next = { loaded, batch, entries, gap: pendingGap, compressed, result: null };
           pendingGap = 0;
         }

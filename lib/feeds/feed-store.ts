@@ -23,7 +23,28 @@ export function isFeedName(name: string): name is TFeedName {
 }
 
 export type TNewRecord = { json: string; eventType?: string; eventSubType?: string };
-export type TFeedEntry = { marker: string; seq: number; json: string; eventType: string; eventSubType: string };
+export type TFeedEntry = {
+  marker: string;
+  seq: number;
+  /** The record's JSON; for a big record (see BIG_RECORD_CHARS), its head: long values cut. */
+  json: string;
+  eventType: string;
+  eventSubType: string;
+  /** A big record: the length of its whole JSON, kept outside the stream (loadWholeJson). */
+  bigChars?: number;
+  /** A big record: the length of its whole raw_data. */
+  rawDataChars?: number;
+};
+
+/**
+ * Records longer than this (Detection and Response events carry raw_data of several MB)
+ * are kept whole in a key of their own beside the stream, which holds their head: the
+ * record with every long value cut to HEAD_VALUE_CHARS. Reading N entries then costs
+ * N small entries, whatever is in the feed, and only the reader that needs the whole
+ * record (a pump building its batch, the Events page showing one event) loads it.
+ */
+export const BIG_RECORD_CHARS = 256 * 1024;
+export const HEAD_VALUE_CHARS = 2000;
 export type TAppendResult = { accepted: number; firstMarker: string; lastMarker: string };
 /** `isMarkerAhead`: the marker is past everything ever appended (the feed's data was lost or replaced). */
 export type TReadResult = { entries: TFeedEntry[]; gap: number; isMarkerAhead: boolean };
@@ -31,8 +52,12 @@ export type TFeedHead = { length: number; firstMarker: string | null; lastMarker
 
 export const feedKey = (feed: TFeedName) => `feed:${feed}`;
 const stateKey = (feed: TFeedName) => `feed:${feed}:state`;
+/** Where a big record is kept whole: beside its stream, named by its marker. */
+export const bigRecordKey = (feed: TFeedName, marker: string) => `feed:${feed}:big:${marker}`;
 
-// KEYS: stream, state hash. ARGV: maxlen, slots per record, then each record's field/value pairs.
+// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then per record:
+// the count of its stream field/value tokens, those tokens, and its whole JSON when it is
+// big ("" otherwise), stored under <stream>:big:<id>.
 const APPEND_SCRIPT = `
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -48,14 +73,19 @@ if seq == 0 then
   end
 end
 if ms < lastMs then ms = lastMs end
-local slots = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[2])
 local first = nil
 local id = nil
-for i = 3, #ARGV, slots do
+local i = 3
+while i <= #ARGV do
+  local tokens = tonumber(ARGV[i])
   seq = seq + 1
   id = ms .. '-' .. seq
-  redis.call('XADD', KEYS[1], id, unpack(ARGV, i, i + slots - 1))
+  redis.call('XADD', KEYS[1], id, unpack(ARGV, i + 1, i + tokens))
+  local whole = ARGV[i + tokens + 1]
+  if whole ~= '' then redis.call('SET', KEYS[1] .. ':big:' .. id, whole, 'EX', ttl) end
   if first == nil then first = id end
+  i = i + tokens + 2
 end
 redis.call('HSET', KEYS[2], 'ms', ms, 'seq', seq)
 if tonumber(ARGV[1]) > 0 then
@@ -69,7 +99,7 @@ type TRedisWithAppend = Redis & {
     stream: string,
     state: string,
     maxLength: number,
-    slots: number,
+    bigTtlSeconds: number,
     ...args: string[]
   ): Promise<[string, string]>;
 };
@@ -80,32 +110,66 @@ function withAppend(redis: Redis): TRedisWithAppend {
   return r;
 }
 
+/** A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that length. */
+export function headOf(json: string): { head: string; rawDataChars: number } {
+  const record = JSON.parse(json) as Record<string, unknown>;
+  const rawData = record.raw_data;
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === "string" && value.length > HEAD_VALUE_CHARS) record[key] = value.slice(0, HEAD_VALUE_CHARS);
+  }
+  return { head: JSON.stringify(record), rawDataChars: typeof rawData === "string" ? rawData.length : 0 };
+}
+
+/** A big record outlives its feed's retention by an hour, so it is there as long as its entry. */
+const DEFAULT_RETENTION_HOURS = 72;
+
 /**
  * Appends records atomically, in order; all of them or none. Trims the feed to about
- * `maxLength` records (0: no length cap).
+ * `maxLength` records (0: no length cap). Big records are kept whole beside the stream
+ * for `retentionHours` (plus an hour); the trim by age removes their entries by then.
  */
 export async function appendRecords(
   redis: Redis,
   feed: TFeedName,
   records: readonly TNewRecord[],
   maxLength: number,
+  retentionHours = DEFAULT_RETENTION_HOURS,
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
   const args: string[] = [];
   // Flows and audit entries are never filtered, so they carry the record alone.
-  const slots = feed === "events" ? 6 : 2;
+  const isFiltered = feed === "events";
   for (const record of records) {
-    if (slots === 6) args.push("r", record.json, "t", record.eventType ?? "", "s", record.eventSubType ?? "");
-    else args.push("r", record.json);
+    const fields: string[] = [];
+    let whole = "";
+    if (record.json.length > BIG_RECORD_CHARS) {
+      const { head, rawDataChars } = headOf(record.json);
+      fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
+      whole = record.json;
+    } else {
+      fields.push("r", record.json);
+    }
+    if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
+    args.push(String(fields.length), ...fields, whole);
   }
   const [firstMarker, lastMarker] = await withAppend(redis).feedAppend(
     feedKey(feed),
     stateKey(feed),
     maxLength,
-    slots,
+    Math.ceil(retentionHours * 3600) + 3600,
     ...args,
   );
   return { accepted: records.length, firstMarker, lastMarker };
+}
+
+/**
+ * The whole JSON of an entry: itself, or for a big record the copy kept beside the
+ * stream. Should that copy be gone (it outlived a retention that was since raised),
+ * the head stands in; the pump then sends the record with its long values cut.
+ */
+export async function loadWholeJson(redis: Redis, feed: TFeedName, entry: TFeedEntry): Promise<string> {
+  if (!entry.bigChars) return entry.json;
+  return (await redis.get(bigRecordKey(feed, entry.marker))) ?? entry.json;
 }
 
 type TRawEntry = [id: string, fields: string[]];
@@ -117,6 +181,8 @@ function toEntry([id, fields]: TRawEntry): TFeedEntry {
     if (fields[i] === "r") entry.json = value;
     else if (fields[i] === "t") entry.eventType = value;
     else if (fields[i] === "s") entry.eventSubType = value;
+    else if (fields[i] === "n") entry.bigChars = Number(value);
+    else if (fields[i] === "l") entry.rawDataChars = Number(value);
   }
   return entry;
 }

@@ -2,7 +2,14 @@ import "server-only";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TEventView } from "@/lib/feeds/event-view";
-import { appendRecords, readNewest, readOne, type TAppendResult, type TFeedEntry } from "@/lib/feeds/feed-store";
+import {
+  appendRecords,
+  loadWholeJson,
+  readNewest,
+  readOne,
+  type TAppendResult,
+  type TFeedEntry,
+} from "@/lib/feeds/feed-store";
 import { isNdjson, parseFeedRecords, type TIngestFeedName } from "@/lib/feeds/ingest";
 import { isMarker } from "@/lib/feeds/marker";
 import { isJsonContentType, readBodyText } from "@/lib/http/json-body";
@@ -25,7 +32,7 @@ export async function ingestRecords(feed: TIngestFeedName, request: Request): Pr
   }
   const records = parseFeedRecords(feed, await readBodyText(request, env.INGEST_MAX_BYTES), contentType);
   try {
-    return await appendRecords(await sharedRedis(), feed, records, env.FEED_MAX_RECORDS);
+    return await appendRecords(await sharedRedis(), feed, records, env.FEED_MAX_RECORDS, env.FEED_RETENTION_HOURS);
   } catch (error) {
     redisDown(error);
   }
@@ -35,17 +42,19 @@ export const RAW_DATA_PREVIEW_CHARS = 2000;
 const SCAN_CHUNK = 200;
 const SCAN_LIMIT = 10_000;
 
-function toEventView(entry: TFeedEntry, isFull: boolean): TEventView {
-  const record = JSON.parse(entry.json) as Record<string, string>;
+/** An event for the page; `json` is the whole record when `isFull`, else it may be a big record's head. */
+function toEventView(entry: TFeedEntry, json: string, isFull: boolean): TEventView {
+  const record = JSON.parse(json) as Record<string, string>;
   const raw = record.raw_data ?? "";
-  const isRawDataTruncated = !isFull && raw.length > RAW_DATA_PREVIEW_CHARS;
+  const rawDataLength = isFull ? raw.length : (entry.rawDataChars ?? raw.length);
+  const isRawDataTruncated = !isFull && rawDataLength > RAW_DATA_PREVIEW_CHARS;
   if (isRawDataTruncated) record.raw_data = raw.slice(0, RAW_DATA_PREVIEW_CHARS);
   return {
     marker: entry.marker,
     eventType: entry.eventType,
     eventSubType: entry.eventSubType,
     record,
-    rawDataLength: raw.length,
+    rawDataLength,
     isRawDataTruncated,
   };
 }
@@ -75,7 +84,7 @@ export async function findEvents(query: TEventQuery): Promise<TEventPage> {
         before = entry.marker;
         if (query.type && entry.eventType !== query.type) continue;
         if (query.subType && entry.eventSubType !== query.subType) continue;
-        events.push(toEventView(entry, false));
+        events.push(toEventView(entry, entry.json, false));
         if (events.length === query.limit) break;
       }
       if (chunk.length < SCAN_CHUNK && events.length < query.limit) return { events, nextBefore: null };
@@ -88,11 +97,14 @@ export async function findEvents(query: TEventQuery): Promise<TEventPage> {
 
 export async function findEvent(marker: string): Promise<TEventView> {
   let entry: TFeedEntry | null;
+  let json = "";
   try {
-    entry = await readOne(await sharedRedis(), "events", marker);
+    const redis = await sharedRedis();
+    entry = await readOne(redis, "events", marker);
+    if (entry) json = await loadWholeJson(redis, "events", entry);
   } catch (error) {
     redisDown(error);
   }
   if (!entry) throw new AppError("not_found", "No event has this marker (it may have aged out of the feed).");
-  return toEventView(entry, true);
+  return toEventView(entry, json, true);
 }

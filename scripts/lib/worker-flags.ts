@@ -1,10 +1,12 @@
 /**
  * Node flags for the worker process. Small young-generation semi-spaces (4 MB) make V8
- * collect short-lived batch buffers sooner, which keeps the worker's memory down at the
- * same throughput (docs/benchmarks.md). The old generation is not capped: a backlog of
- * 5 MB Detection and Response records needs room, and a cap turns that into a crash.
+ * collect short-lived batch buffers sooner, and a 192 MB old generation makes it collect
+ * before the process grows past 300 MB (docs/benchmarks.md: a few percent of throughput
+ * for a third of the memory). The cap is safe because what a pump holds is bounded:
+ * reads are bounded by count and bytes, and records over 256 KB are kept outside the
+ * feed's stream and loaded by one pump at a time (lib/feeds/feed-store.ts).
  */
-export const WORKER_NODE_FLAGS = ["--max-semi-space-size=4"];
+export const WORKER_NODE_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=192"];
 
 /** Node's arguments for a worker process, after any extra flags (`npm run worker` spells out the same). */
 export function workerArgs(extraFlags: string[] = []): string[] {

@@ -155,22 +155,26 @@ describe("GET /api/events", () => {
     expect(page2.body.events.map((e) => e.record.n)).toEqual(["2", "1"]);
   });
 
-  it("truncates large raw_data in the list and gives it whole on demand", async () => {
-    const raw = "r".repeat(50_000);
-    await post("events", JSON.stringify([event({ event_type: "Detection and Response", raw_data: raw })]));
-    const { body } = await list();
-    const view = body.events[0]!;
-    expect(view.isRawDataTruncated).toBe(true);
-    expect(view.rawDataLength).toBe(50_000);
-    expect(view.record.raw_data!.length).toBe(2000);
+  // 50 KB stays in the stream; 5.3 MB is kept beside it (a big record), with its head in the stream.
+  it.each([50_000, 5_300_000])(
+    "truncates raw_data of %i characters in the list and gives it whole on demand",
+    async (size) => {
+      const raw = "r".repeat(size);
+      await post("events", JSON.stringify([event({ event_type: "Detection and Response", raw_data: raw })]));
+      const { body } = await list();
+      const view = body.events[0]!;
+      expect(view.isRawDataTruncated).toBe(true);
+      expect(view.rawDataLength).toBe(size);
+      expect(view.record.raw_data!.length).toBe(2000);
 
-    const response = await eventItem.GET(new Request(`${URL_BASE}/api/events/${view.marker}`), {
-      params: Promise.resolve({ marker: view.marker }),
-    });
-    const full = (await response.json()) as { record: Record<string, string>; isRawDataTruncated: boolean };
-    expect(full.record.raw_data).toBe(raw);
-    expect(full.isRawDataTruncated).toBe(false);
-  });
+      const response = await eventItem.GET(new Request(`${URL_BASE}/api/events/${view.marker}`), {
+        params: Promise.resolve({ marker: view.marker }),
+      });
+      const full = (await response.json()) as { record: Record<string, string>; isRawDataTruncated: boolean };
+      expect(full.record.raw_data).toBe(raw);
+      expect(full.isRawDataTruncated).toBe(false);
+    },
+  );
 
   it("answers 404 for an unknown marker and 422 for bad queries", async () => {
     const missing = await eventItem.GET(new Request(`${URL_BASE}/api/events/1-1`), {

@@ -5,6 +5,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
   appendRecords,
+  BIG_RECORD_CHARS,
+  bigRecordKey,
+  loadWholeJson,
+  readOne,
   feedKey,
   readAfter,
   readHead,
@@ -37,6 +41,61 @@ beforeEach(async () => {
 
 afterAll(async () => {
   await redis.quit();
+});
+
+describe("big records", () => {
+  const raw = "x".repeat(5_300_000);
+  const big = {
+    event_type: "Detection and Response",
+    event_sub_type: "Threat Hunting",
+    time: "1764368000000",
+    raw_data: raw,
+    note: "kept",
+  };
+  const bigRecord: TNewRecord = {
+    json: JSON.stringify(big),
+    eventType: big.event_type,
+    eventSubType: big.event_sub_type,
+  };
+
+  it("keep only a head in the stream, so that reading many entries stays small", async () => {
+    const { lastMarker } = await appendRecords(redis, "events", [...events(2), bigRecord, ...events(2, 2)], 0, 2);
+    const [entry] = (await redis.xrange(feedKey("events"), lastMarker, lastMarker)) as [string, string[]][];
+    expect(entry).toBeDefined();
+    const all = await readAfter(redis, "events", START_MARKER, 100);
+    expect(all.entries).toHaveLength(5);
+    const stored = all.entries[2]!;
+    expect(stored.json.length).toBeLessThan(3000);
+    expect(JSON.parse(stored.json)).toEqual({ ...big, raw_data: raw.slice(0, 2000) });
+    expect(stored).toMatchObject({
+      bigChars: bigRecord.json.length,
+      rawDataChars: raw.length,
+      eventType: big.event_type,
+    });
+    expect(all.entries.filter((e) => e.bigChars)).toHaveLength(1);
+    // Whole beside the stream, for as long as the feed keeps records (2 hours here) and an hour more.
+    expect(await loadWholeJson(redis, "events", stored)).toBe(bigRecord.json);
+    expect(await redis.ttl(bigRecordKey("events", stored.marker))).toBeGreaterThan(3 * 3600 - 60);
+    expect(await loadWholeJson(redis, "events", all.entries[0]!)).toBe(all.entries[0]!.json);
+  });
+
+  it("fall back to their head when the whole copy is gone", async () => {
+    const { lastMarker } = await appendRecords(redis, "events", [bigRecord], 0);
+    await redis.del(bigRecordKey("events", lastMarker));
+    const entry = (await readOne(redis, "events", lastMarker))!;
+    expect(JSON.parse(await loadWholeJson(redis, "events", entry))).toMatchObject({ note: "kept" });
+  });
+
+  it("start just above the threshold", async () => {
+    const pad = (n: number) => JSON.stringify({ event_type: "Security", raw_data: "y".repeat(n) });
+    const under = pad(BIG_RECORD_CHARS - 40);
+    const over = pad(BIG_RECORD_CHARS);
+    expect(under.length).toBeLessThanOrEqual(BIG_RECORD_CHARS);
+    await appendRecords(redis, "flows", [{ json: under }, { json: over }], 0);
+    const { entries } = await readAfter(redis, "flows", START_MARKER, 10);
+    expect(entries.map((e) => Boolean(e.bigChars))).toEqual([false, true]);
+    expect(entries[0]!.json).toBe(under);
+  });
 });
 
 describe("feed store", () => {

@@ -204,28 +204,38 @@ describe("worker processes", () => {
   });
 
   it("delivers a backlog of 5 MB Detection and Response records to several integrations without running out of memory", async () => {
-    for (let i = 0; i < 4; i++) {
+    // As many integrations as the worker runs pumps at once, under its capped heap (192 MB).
+    for (let i = 0; i < 8; i++) {
       await createIntegration(
         { name: `Large ${i}`, ingestionUrl: receiver.url, apiKey: receiver.token },
         SYSTEM_CALLER,
       );
     }
     const raw = "r".repeat(5_300_000);
+    // Large records between ordinary ones: each reaches Splunk whole up to its cut, in order.
     for (let i = 0; i < 6; i++) {
-      const record = {
+      const large = {
         event_type: "Detection and Response",
         event_sub_type: "Threat Hunting",
         time: String(1764368000000 + i),
-        id: String(i),
+        id: `large-${i}`,
         raw_data: raw,
       };
-      await appendRecords(redis, "events", [toNewRecord("events", record)], 0);
+      const small = {
+        event_type: "Security",
+        event_sub_type: "IPS",
+        time: String(1764368000000 + i),
+        id: `small-${i}`,
+      };
+      await appendRecords(redis, "events", [toNewRecord("events", large), toNewRecord("events", small)], 0);
     }
     const worker = startWorker();
-    await waitFor(() => receiver.count() >= 24 || worker.exitCode !== null, 120_000, "the large records");
+    await waitFor(() => receiver.count() >= 96 || worker.exitCode !== null, 180_000, "the large records");
     expect(worker.exitCode).toBeNull();
-    expect(receiver.count()).toBe(24);
-    const envelope = receiver.received()[0]!;
-    expect(envelope.fields).toMatchObject({ raw_data_truncated: "true", raw_data_original_bytes: "5300000" });
+    expect(receiver.count()).toBe(96);
+    const large = receiver.received().filter((e) => e.fields?.raw_data_truncated === "true");
+    expect(large).toHaveLength(48);
+    expect(large[0]!.fields).toMatchObject({ raw_data_original_bytes: "5300000" });
+    expect((large[0]!.event as { raw_data: string }).raw_data.length).toBeGreaterThan(4_900_000);
   });
 });
