@@ -13,7 +13,7 @@ import { ensureBuild } from "./lib/build";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { RedisUnavailableError, startEmbeddedRedis } from "./lib/embedded-redis";
 import { run, startChild, stopChild, waitFor } from "./lib/processes";
-import { workerArgs } from "./lib/worker-flags";
+import { workerArgs, workerEnv } from "./lib/worker-flags";
 
 /** A secret kept in the data directory, readable by its owner only; made on first use. */
 function ownerOnlySecret(path: string, make: () => string): string {
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     await ensureBuild(childEnv);
 
     const web = startChild("web", process.execPath, ["--import", "tsx", "scripts/serve.ts"], { env: childEnv });
-    const worker = startChild("worker", process.execPath, workerArgs(), { env: childEnv });
+    const worker = startChild("worker", process.execPath, workerArgs(), { env: workerEnv(childEnv) });
     children.push(web, worker);
     for (const child of children) {
       child.once("exit", (code, signal) => {

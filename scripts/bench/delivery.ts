@@ -19,6 +19,7 @@ import {
   type TBenchEnvironment,
 } from "./environment";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
+import { db } from "@/lib/db";
 
 export type TThroughput = {
   records: number;
@@ -62,6 +63,9 @@ export async function benchThroughput(
   await redis.flushdb();
   const receiver = await startHecReceiver({ certificate: environment.certificate, storeEvents: false });
   try {
+    // Each configuration alone: integrations of earlier runs point at receivers that are
+    // gone, and would spend the worker's pump slots failing against them.
+    await db().integration.deleteMany({});
     // Integrations start at the feed's head, so create them first, then load the backlog.
     for (let i = 0; i < options.integrations; i++) {
       await createIntegration(

@@ -12,7 +12,7 @@ import { loadLoopbackCertificate, type TLoopbackCertificate } from "@/lib/hec-re
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { startEmbeddedRedis } from "../lib/embedded-redis";
 import { run, stopChild } from "../lib/processes";
-import { workerArgs } from "../lib/worker-flags";
+import { workerArgs, workerEnv } from "../lib/worker-flags";
 
 export type TEnv = Record<string, string | undefined>;
 
@@ -82,7 +82,7 @@ export function startWorker(env: TEnv): ChildProcess {
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
   const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   return spawn(process.execPath, workerArgs(extra), {
-    env: env as NodeJS.ProcessEnv,
+    env: workerEnv(env as NodeJS.ProcessEnv),
     stdio: ["ignore", "ignore", "inherit"],
   });
 }

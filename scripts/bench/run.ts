@@ -116,25 +116,25 @@ async function benchLatencySection(): Promise<string> {
 async function benchBacklogMemory(): Promise<string> {
   const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(BATCH_BYTES) });
   const rows: string[] = ["| Backlog | Records/s | Worker peak RSS |", "| --- | --- | --- |"];
+  const large = [
+    "| Integrations | Records (5.3 MB ones) | Seconds | Worker peak RSS | Worker survived |",
+    "| --- | --- | --- | --- | --- |",
+  ];
   try {
     for (const backlog of [50_000, 500_000]) {
       process.stdout.write(`  backlog of ${n(backlog)}\n`);
       const result = await benchThroughput(environment, { integrations: 1, recordsPerFeed: backlog, withFlows: false });
       rows.push(`| ${n(backlog)} records | ${n(result.recordsPerSecond)} | ${n(result.peakRssMb ?? 0)} MB |`);
     }
+    for (const integrations of [1, 8]) {
+      process.stdout.write(`  30 records of 5.3 MB for ${integrations} integration(s)\n`);
+      const result = await benchLargeRecords(environment, integrations, 30);
+      large.push(
+        `| ${integrations} | ${n(result.records)} (${n(30 * integrations)}) | ${result.seconds.toFixed(1)} | ${n(result.peakRssMb)} MB | ${result.crashed ? "no" : "yes"} |`,
+      );
+    }
   } finally {
     await environment.stop();
-  }
-  const large = [
-    "| Integrations | Records (5.3 MB ones) | Seconds | Worker peak RSS | Worker survived |",
-    "| --- | --- | --- | --- | --- |",
-  ];
-  for (const integrations of [1, 8]) {
-    process.stdout.write(`  30 records of 5.3 MB for ${integrations} integration(s)\n`);
-    const result = await benchLargeRecords(integrations, 30);
-    large.push(
-      `| ${integrations} | ${n(result.records)} (${n(30 * integrations)}) | ${result.seconds.toFixed(1)} | ${n(result.peakRssMb)} MB | ${result.crashed ? "no" : "yes"} |`,
-    );
   }
   return [
     `One integration draining a backlog ten times larger: the worker reads at most about two batches ahead, so its memory does not grow with the backlog.`,

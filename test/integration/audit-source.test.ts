@@ -13,7 +13,7 @@ import { START_MARKER } from "@/lib/feeds/marker";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { ZPumpPayload } from "@/lib/jobs/queues";
 import { findIntegration, updateIntegration } from "@/lib/integrations/service";
-import { workerArgs } from "@/scripts/lib/worker-flags";
+import { workerArgs, workerEnv } from "@/scripts/lib/worker-flags";
 import { signedIn } from "@/test/helpers/auth";
 import { setupDeliveryFixture } from "@/test/helpers/delivery";
 import { dispatchPumps } from "@/workers/dispatch";
@@ -158,7 +158,7 @@ describe("publishing the audit trail", () => {
   it("a running worker publishes new entries and delivers them within seconds, and stops on SIGTERM", async () => {
     const created = await integration({ events: false, audit: true });
     const worker = spawn(process.execPath, workerArgs(), {
-      env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error" },
+      env: workerEnv({ ...process.env, SIMULATOR: "off", LOG_LEVEL: "error" }),
       stdio: ["ignore", "ignore", "inherit"],
     });
     const exited = new Promise<number | null>((resolve) => worker.once("exit", resolve));

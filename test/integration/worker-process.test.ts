@@ -7,7 +7,7 @@ import { appendRecords } from "@/lib/feeds/feed-store";
 import { toNewRecord } from "@/lib/feeds/ingest";
 import type { THecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration, findIntegration } from "@/lib/integrations/service";
-import { workerArgs } from "@/scripts/lib/worker-flags";
+import { workerArgs, workerEnv } from "@/scripts/lib/worker-flags";
 import { startTestReceiver } from "@/test/helpers/hec";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
@@ -22,7 +22,7 @@ const workers: ChildProcess[] = [];
 
 function startWorker(extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, workerArgs(), {
-    env: { ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500", ...extraEnv },
+    env: workerEnv({ ...process.env, SIMULATOR: "off", LOG_LEVEL: "error", HEC_BATCH_MAX_RECORDS: "500", ...extraEnv }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   workers.push(child);
