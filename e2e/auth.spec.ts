@@ -59,6 +59,33 @@ test("a user signs in, lands where they were going, and signs out", async ({ bro
   await page.context().close();
 });
 
+test("a user changes their own password on the Account page and signs in with it", async ({ browser, request }) => {
+  const email = await createUser(request, "viewer");
+  const page = await freshPage(browser);
+  await page.goto("/sign-in");
+  await signIn(page, email, PASSWORD);
+  await page.getByRole("link", { name: "Account" }).click();
+  await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
+
+  await page.getByLabel("Current password").fill("not the password at all");
+  await page.getByLabel("New password", { exact: true }).fill("my own new passphrase");
+  await page.getByLabel("Confirm new password").fill("my own new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByLabel("Current password")).toHaveAccessibleDescription("Current password is not correct");
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === "critical")).toEqual([]);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByText("Email or password is incorrect.")).toBeVisible();
+  await signIn(page, email, "my own new passphrase");
+  await expect(page).toHaveURL(/\/integrations$/);
+  await page.context().close();
+});
+
 test("an expired session returns to sign-in, from an open page and on the next visit", async ({ browser, request }) => {
   const email = await createUser(request, "viewer");
   const page = await freshPage(browser);

@@ -6,6 +6,7 @@ export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
   "auth.sign_in": "Signed in",
   "auth.sign_in_failed": "Sign-in failed",
   "auth.sign_out": "Signed out",
+  "auth.password_changed": "Password changed",
   "user.created": "User created",
   "user.updated": "User changed",
   "user.deleted": "User deleted",

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { useCurrentUser } from "@/components/auth/current-user";
 
@@ -21,6 +22,12 @@ export function UserMenu() {
         {user.label}{" "}
         <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role === "admin" ? "Admin" : "Viewer"}</span>
       </span>
+      <Link
+        href="/account"
+        className="rounded px-2 py-1 text-white underline-offset-2 hover:underline focus:outline-none focus:ring-2 focus:ring-white"
+      >
+        Account
+      </Link>
       <button
         type="button"
         onClick={() => void signOut()}

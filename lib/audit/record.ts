@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   "auth.sign_in",
   "auth.sign_in_failed",
   "auth.sign_out",
+  "auth.password_changed",
   "user.created",
   "user.updated",
   "user.deleted",

@@ -54,3 +54,14 @@ export const ZCreateApiKey = z.strictObject({
 
 export const ZEmailForAdmin = ZEmail;
 export const ZPasswordForAdmin = ZNewPassword;
+
+export const ZChangePassword = z.strictObject({
+  currentPassword: z
+    .string({ error: "currentPassword must be text" })
+    .min(1, "Current password is required")
+    .max(PASSWORD_MAX_LENGTH, `Current password must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  newPassword: z
+    .string({ error: "newPassword must be text" })
+    .min(PASSWORD_MIN_LENGTH, `New password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `New password must be at most ${PASSWORD_MAX_LENGTH} characters`),
+});

@@ -11,7 +11,7 @@ import { parseOrThrow } from "@/lib/validation";
 import { SYSTEM_CALLER, type TCaller } from "./caller";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { clearFailures, countFailure, secondsBlocked, type TLimit } from "./rate-limit";
-import { ZCreateUser, ZSetup, ZSignIn } from "./schema";
+import { ZChangePassword, ZCreateUser, ZSetup, ZSignIn } from "./schema";
 import { secretHash } from "./secrets";
 import { createSession } from "./sessions";
 import { lockUsers, serializeUser, type TUser } from "./users";
@@ -197,5 +197,45 @@ export async function ensureInitialAdmin(): Promise<"created" | "exists" | "not_
     });
     logger.info("first administrator created from ADMIN_EMAIL", { email: created.email });
     return "created" as const;
+  });
+}
+
+/**
+ * A signed-in user changes their own password: the current one first (failures count
+ * against the account's sign-in limit, so a stolen session cannot guess it), then the
+ * new one; every other session of the user ends, this one stays.
+ */
+export async function changeOwnPassword(input: unknown, caller: TCaller, currentToken: string | null): Promise<void> {
+  const actor = caller.actor;
+  if (!actor || actor.type !== "user") {
+    throw new AppError("forbidden", "Only a signed-in user has a password to change; API keys have none.");
+  }
+  const data = parseOrThrow(ZChangePassword, input);
+  const redis = await rateLimiter();
+  const limits = limitsFor(actor.label, caller.address);
+  const blocked = await secondsBlocked(redis, limits);
+  if (blocked > 0) throw tooMany(blocked);
+  const user = await db().user.findUnique({ where: { id: actor.id } });
+  if (!user || !(await verifyPassword(data.currentPassword, user.passwordHash))) {
+    await countFailure(redis, limits, serverEnv().SIGNIN_WINDOW_MINUTES * 60_000);
+    await recordAudit(db(), caller, {
+      action: "auth.password_changed",
+      outcome: "failure",
+      target: { type: "user", id: actor.id, label: actor.label },
+      details: { reason: "wrong_current_password" },
+    });
+    const reason = "Current password is not correct";
+    throw new AppError("validation_failed", `${reason}.`, [{ name: "currentPassword", reason }]);
+  }
+  const passwordHash = await hashPassword(data.newPassword);
+  const keep = currentToken ? secretHash(currentToken) : "";
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    const { count } = await tx.session.deleteMany({ where: { userId: user.id, id: { not: keep } } });
+    await recordAudit(tx, caller, {
+      action: "auth.password_changed",
+      target: { type: "user", id: user.id, label: user.email },
+      details: { otherSessionsEnded: count },
+    });
   });
 }

@@ -19,6 +19,7 @@ import * as apiKeyItemRoutes from "@/app/api/api-keys/[id]/route";
 import * as apiKeysRoutes from "@/app/api/api-keys/route";
 import * as auditRoutes from "@/app/api/audit/route";
 import * as meRoutes from "@/app/api/auth/me/route";
+import * as passwordRoutes from "@/app/api/auth/password/route";
 import * as setupRoutes from "@/app/api/auth/setup/route";
 import * as signInRoutes from "@/app/api/auth/sign-in/route";
 import * as signOutRoutes from "@/app/api/auth/sign-out/route";
@@ -48,6 +49,7 @@ const apiKeyItem = signedIn(apiKeyItemRoutes);
 const apiKeys = signedIn(apiKeysRoutes);
 const audit = signedIn(auditRoutes);
 const me = signedIn(meRoutes);
+const password = signedIn(passwordRoutes);
 const setup = signedIn(setupRoutes);
 const signIn = signedIn(signInRoutes);
 const signOut = signedIn(signOutRoutes);
@@ -223,6 +225,8 @@ function accessBody(): Record<string, unknown> {
     role: rnd.pick(["admin", "viewer"]),
     name: `Fuzz key ${rnd.int(1e6)}`,
     setupCode: "0000-0000-0000-0000",
+    currentPassword: "fuzz passphrase long enough",
+    newPassword: "another fuzz passphrase",
   };
 }
 
@@ -523,6 +527,16 @@ const ROUTES: TRoute[] = [
     module: me,
     successType: JSON_TYPE,
     build: (m) => ({ method: m, path: `/api/auth/me${hostileQuery()}` }),
+  },
+  {
+    name: "auth/password",
+    module: password,
+    successType: JSON_TYPE,
+    build: (m) => ({
+      method: m,
+      path: "/api/auth/password",
+      body: hostileBody({ fields: ["currentPassword", "newPassword"] }),
+    }),
   },
   {
     name: "auth/setup",

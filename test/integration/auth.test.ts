@@ -267,6 +267,57 @@ describe("sign-in and sessions", () => {
   });
 });
 
+describe("a user's own password", () => {
+  it("changes with the current one, ends the user's other sessions and keeps this one", async () => {
+    const email = await newUser("viewer");
+    const here = cookieOf(await signIn(email, PASSWORD));
+    const elsewhere = cookieOf(await signIn(email, PASSWORD));
+    const change = (cookie: string, body: unknown) =>
+      call("/api/auth/password", "POST", { headers: { cookie, "x-client-address": address() }, body });
+
+    const wrong = await change(here, { currentPassword: "not my password", newPassword: "a fresh passphrase 1" });
+    expect(wrong.status).toBe(422);
+    expect(((await wrong.json()) as { invalid_params: { name: string }[] }).invalid_params[0]!.name).toBe(
+      "currentPassword",
+    );
+    const short = await change(here, { currentPassword: PASSWORD, newPassword: "short" });
+    expect(((await short.json()) as { invalid_params: { name: string; reason: string }[] }).invalid_params).toEqual([
+      { name: "newPassword", reason: "New password must be at least 12 characters" },
+    ]);
+
+    expect((await change(here, { currentPassword: PASSWORD, newPassword: "a fresh passphrase 1" })).status).toBe(204);
+    expect((await call("/api/auth/me", "GET", { headers: { cookie: here } })).status).toBe(200);
+    expect((await call("/api/auth/me", "GET", { headers: { cookie: elsewhere } })).status).toBe(401);
+    expect((await signIn(email, PASSWORD)).status).toBe(401);
+    expect((await signIn(email, "a fresh passphrase 1")).status).toBe(200);
+    const audit = await latestAudit("auth.password_changed");
+    expect(audit).toMatchObject({ actorLabel: email, outcome: "success", details: { otherSessionsEnded: 1 } });
+  });
+
+  it("is refused to API keys, and a guessed current password counts against the account", async () => {
+    const viaKey = await call("/api/auth/password", "POST", {
+      headers: await bearer("admin"),
+      body: { currentPassword: "x", newPassword: "a fresh passphrase 1" },
+    });
+    expect(viaKey.status).toBe(403);
+
+    const email = await newUser("viewer");
+    const cookie = cookieOf(await signIn(email, PASSWORD));
+    for (let i = 0; i < 5; i++) {
+      const guess = await call("/api/auth/password", "POST", {
+        headers: { cookie },
+        body: { currentPassword: `guess number ${i}`, newPassword: "a fresh passphrase 1" },
+      });
+      expect(guess.status).toBe(422);
+    }
+    const blocked = await call("/api/auth/password", "POST", {
+      headers: { cookie },
+      body: { currentPassword: PASSWORD, newPassword: "a fresh passphrase 1" },
+    });
+    expect(blocked.status).toBe(429);
+  });
+});
+
 describe("API keys", () => {
   it("are shown once, stored hashed, work as Bearer and stop working when revoked", async () => {
     const admin = await bearer("admin");
