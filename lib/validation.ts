@@ -32,3 +32,13 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
     invalidParams,
   );
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Ids this product makes are UUIDs. Anything else cannot name a row, and is answered
+ * without a query: PostgreSQL rejects some strings (a NUL byte) outright.
+ */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}

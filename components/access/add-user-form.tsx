@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ROLE_LABELS } from "@/components/access/role-labels";
-import { applyServerErrors } from "@/components/access/server-errors";
+import { applyServerErrors } from "@/components/ui/server-errors";
 import { useCreateUser } from "@/components/access/use-create-user";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";

@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
 import { NewApiKeyNotice } from "@/components/access/new-api-key-notice";
 import { ROLE_LABELS } from "@/components/access/role-labels";
-import { applyServerErrors } from "@/components/access/server-errors";
+import { applyServerErrors } from "@/components/ui/server-errors";
 import { useCreateApiKey } from "@/components/access/use-create-api-key";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";

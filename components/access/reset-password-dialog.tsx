@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Dialog } from "radix-ui";
 import { useForm } from "react-hook-form";
-import { placeServerErrors } from "@/components/access/server-errors";
+import { placeServerErrors } from "@/components/ui/server-errors";
 import { useUpdateUser } from "@/components/access/use-update-user";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";

@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
-import { ApiError, requestJson } from "@/lib/api-client";
+import { placeServerErrors } from "@/components/ui/server-errors";
+import { requestJson } from "@/lib/api-client";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 
 type TErrors = Partial<Record<"currentPassword" | "newPassword" | "confirm" | "form", string>>;
@@ -34,14 +35,12 @@ export function ChangePasswordForm() {
       form.reset();
       setIsDone(true);
     } catch (caught) {
-      const next: TErrors = {};
-      if (caught instanceof ApiError) {
-        for (const param of caught.invalidParams) next[param.name as keyof TErrors] ??= param.reason;
-        if (caught.invalidParams.length === 0) next.form = caught.message;
-      } else {
-        next.form = "The password could not be changed: the console cannot be reached.";
-      }
-      setErrors(next);
+      const placed = placeServerErrors(
+        caught,
+        ["currentPassword", "newPassword"] as const,
+        "The password could not be changed: the console cannot be reached.",
+      );
+      setErrors({ ...placed.fields, form: placed.form });
     } finally {
       setIsPending(false);
     }

@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
-import { ApiError, requestJson } from "@/lib/api-client";
+import { placeServerErrors } from "@/components/ui/server-errors";
+import { requestJson } from "@/lib/api-client";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 
 type TErrors = Partial<Record<"setupCode" | "email" | "password" | "confirm" | "form", string>>;
@@ -32,14 +33,12 @@ export function SetupForm() {
       // eslint-disable-next-line @next/next/no-location-assign-relative-destination
       window.location.assign("/integrations");
     } catch (caught) {
-      const next: TErrors = {};
-      if (caught instanceof ApiError) {
-        for (const param of caught.invalidParams) next[param.name as keyof TErrors] ??= param.reason;
-        if (caught.invalidParams.length === 0) next.form = caught.message;
-      } else {
-        next.form = "Setup failed: the console cannot be reached.";
-      }
-      setErrors(next);
+      const placed = placeServerErrors(
+        caught,
+        ["setupCode", "email", "password"] as const,
+        "Setup failed: the console cannot be reached.",
+      );
+      setErrors({ ...placed.fields, form: placed.form });
       setIsPending(false);
     }
   };

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ApiKey } from "@/lib/generated/prisma/client";
-import { parseOrThrow } from "@/lib/validation";
+import { isUuid, parseOrThrow } from "@/lib/validation";
 import type { TCaller, TRole } from "./caller";
 import { ZCreateApiKey } from "./schema";
 import { newSecret, secretHash } from "./secrets";
@@ -64,7 +64,7 @@ export async function createApiKey(input: unknown, caller: TCaller): Promise<{ k
 
 /** Revokes a key: it stops working at once and stays listed, revoked, for the record. */
 export async function revokeApiKey(id: string, caller: TCaller): Promise<TApiKey> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("not_found", "No API key has this id.");
+  if (!isUuid(id)) throw new AppError("not_found", "No API key has this id.");
   return db().$transaction(async (tx) => {
     const current = await tx.apiKey.findUnique({ where: { id } });
     if (!current) throw new AppError("not_found", "No API key has this id.");

@@ -52,9 +52,6 @@ export const ZCreateApiKey = z.strictObject({
   role: ZRole.default("viewer"),
 });
 
-export const ZEmailForAdmin = ZEmail;
-export const ZPasswordForAdmin = ZNewPassword;
-
 export const ZChangePassword = z.strictObject({
   currentPassword: z
     .string({ error: "currentPassword must be text" })

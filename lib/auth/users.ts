@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type User } from "@/lib/generated/prisma/client";
-import { parseOrThrow } from "@/lib/validation";
+import { isUuid, parseOrThrow } from "@/lib/validation";
 import type { TCaller, TRole } from "./caller";
 import { hashPassword } from "./password";
 import { ZCreateUser, ZUpdateUser } from "./schema";
@@ -20,7 +20,6 @@ export function serializeUser(user: User): TUser {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const userNotFound = () => new AppError("not_found", "No user has this id.");
 
 /** Serialises changes to the set of users, so that two requests cannot remove the last admin together. */
@@ -76,7 +75,7 @@ async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string, 
 /** Changes a user's role or password; a new password ends the user's sessions. */
 export async function updateUser(id: string, input: unknown, caller: TCaller): Promise<TUser> {
   const data = parseOrThrow(ZUpdateUser, input);
-  if (!UUID.test(id)) throw userNotFound();
+  if (!isUuid(id)) throw userNotFound();
   const passwordHash = data.password !== undefined ? await hashPassword(data.password) : undefined;
   const user = await db().$transaction(async (tx) => {
     await lockUsers(tx);
@@ -106,7 +105,7 @@ export async function updateUser(id: string, input: unknown, caller: TCaller): P
 
 /** Removes a user and their sessions; the last Admin stays. */
 export async function deleteUser(id: string, caller: TCaller): Promise<void> {
-  if (!UUID.test(id)) throw userNotFound();
+  if (!isUuid(id)) throw userNotFound();
   await db().$transaction(async (tx) => {
     await lockUsers(tx);
     const current = await tx.user.findUnique({ where: { id } });

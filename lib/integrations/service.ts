@@ -19,20 +19,10 @@ import { sharedRedis } from "@/lib/redis";
 import { testConnection, type TTestResult } from "@/lib/delivery/test-connection";
 import { decryptToken, encryptToken, tokenHint } from "@/lib/security/token-cipher";
 import { checkDestinationHost } from "@/lib/security/url-guard";
-import { parseOrThrow } from "@/lib/validation";
+import { isUuid, parseOrThrow } from "@/lib/validation";
 
 // A single account for now; every query is scoped to it so accounts can follow.
 const ACCOUNT_ID = "default";
-
-/**
- * Integration ids are UUIDs this service makes. Anything else cannot name one, and is
- * answered without a query: PostgreSQL rejects some strings (a NUL byte) outright.
- */
-const INTEGRATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isIntegrationId(id: string): boolean {
-  return INTEGRATION_ID.test(id);
-}
 
 function nameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
@@ -117,7 +107,7 @@ export async function findIntegrations(): Promise<TIntegration[]> {
 }
 
 async function findRow(id: string): Promise<TIntegrationRow> {
-  if (!isIntegrationId(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const row = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID }, include: { deliveries: true } });
   if (!row) throw notFound();
   return row;
@@ -237,7 +227,7 @@ function updateAction(fields: string[], paused: boolean | undefined): TAuditActi
 export async function updateIntegration(id: string, input: unknown, caller: TCaller): Promise<TIntegration> {
   const data = parseOrThrow(schemas().update, input);
   if (data.ingestionUrl !== undefined) checkDestination(data.ingestionUrl);
-  if (!isIntegrationId(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const current = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
   if (!current) throw notFound();
 
@@ -302,7 +292,7 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
 
 /** Removes the connector here only; nothing is deleted in Splunk. */
 export async function deleteIntegration(id: string, caller: TCaller): Promise<void> {
-  if (!isIntegrationId(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   await db().$transaction(async (tx) => {
     const current = await tx.integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
     if (!current) throw notFound();

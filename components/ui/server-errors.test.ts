@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { placeServerErrors } from "@/components/access/server-errors";
+import { placeServerErrors } from "@/components/ui/server-errors";
 import { ApiError } from "@/lib/api-client";
 
 const FIELDS = ["email", "password", "role"] as const;
