@@ -7,6 +7,7 @@ import { useForm, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
+import { IndexerAckField } from "@/components/integrations/indexer-ack-field";
 import { showServerErrors } from "@/components/integrations/show-server-errors";
 import { TestConnectionResult } from "@/components/integrations/test-connection-result";
 import { useSaveIntegration } from "@/components/integrations/use-save-integration";
@@ -27,6 +28,7 @@ const EMPTY: TIntegrationFormValues = {
   audit: false,
   eventFilter: [],
   errorEvents: true,
+  indexerAck: false,
 };
 
 function valuesOf(integration: TIntegration): TIntegrationFormValues {
@@ -43,6 +45,7 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
     audit: integration.audit,
     eventFilter: integration.eventFilter,
     errorEvents: integration.errorEvents,
+    indexerAck: integration.indexerAck,
   };
 }
 
@@ -266,6 +269,7 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     {err("errorEvents")}
                   </p>
                 ) : null}
+                <IndexerAckField register={register} error={err("indexerAck")} />
                 {errors.root?.message ? (
                   <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-800">
                     {errors.root.message}

@@ -135,6 +135,7 @@ function integrationFields(policy: TUrlPolicy) {
     audit: flag("Audit Trail"),
     eventFilter: ZEventFilter,
     errorEvents: flag("Create an event if errors occur with the integration"),
+    indexerAck: flag("Use indexer acknowledgment"),
     paused: flag("Paused"),
   };
 }
@@ -170,6 +171,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
       audit: fields.audit.default(false),
       eventFilter: fields.eventFilter.default([]),
       errorEvents: fields.errorEvents.default(true),
+      indexerAck: fields.indexerAck.default(false),
       paused: fields.paused.default(false),
     })
     .superRefine(requireDataSource, everyTime);
@@ -188,6 +190,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
     audit: fields.audit.optional(),
     eventFilter: fields.eventFilter.optional(),
     errorEvents: fields.errorEvents.optional(),
+    indexerAck: fields.indexerAck.optional(),
     paused: fields.paused.optional(),
   });
 
@@ -196,6 +199,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
     .strictObject({
       ...fields,
       paused: fields.paused.optional(),
+      indexerAck: fields.indexerAck.default(false),
       apiKey: z
         .string()
         .trim()
@@ -246,6 +250,10 @@ export type TSourceDelivery = {
   lastDeliveredAt: string | null;
   lastErrorAt: string | null;
   nextAttemptAt: string | null;
+  /** Start of the current run of failures; null while delivering. */
+  failingSince: string | null;
+  /** Batches Splunk received and has not yet acknowledged as indexed. */
+  pendingAcks: number;
   lag: TLag | null;
 };
 
@@ -265,6 +273,8 @@ export type TIntegration = {
   audit: boolean;
   eventFilter: TEventFilter;
   errorEvents: boolean;
+  /** The marker moves only over batches Splunk acknowledged as indexed. */
+  indexerAck: boolean;
   paused: boolean;
   status: TIntegrationStatus;
   statusDetail: string;
