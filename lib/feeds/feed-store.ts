@@ -55,10 +55,18 @@ const stateKey = (feed: TFeedName) => `feed:${feed}:state`;
 /** Where a big record is kept whole: beside its stream, named by its marker. */
 export const bigRecordKey = (feed: TFeedName, marker: string) => `feed:${feed}:big:${marker}`;
 
-// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then per record:
-// the count of its stream field/value tokens, those tokens, and its whole JSON when it is
-// big ("" otherwise), stored under <stream>:big:<id>.
+// KEYS: stream, state hash, and optionally a source's marker key. ARGV: maxlen, seconds a
+// big record is kept, then per record: the count of its stream field/value tokens, those
+// tokens, and its whole JSON when it is big ("" otherwise), stored under <stream>:big:<id>.
+// With a marker key, the last two ARGV are the marker expected there and the one to store:
+// the page is appended and the marker stored together, and only if the marker is still the
+// expected one (another poller got there first otherwise): the reply is then {false, false}.
 const APPEND_SCRIPT = `
+local last = #ARGV
+if #KEYS >= 3 then
+  last = last - 2
+  if (redis.call('GET', KEYS[3]) or '') ~= ARGV[#ARGV - 1] then return {false, false} end
+end
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', KEYS[2], 'ms', 'seq')
@@ -77,7 +85,7 @@ local ttl = tonumber(ARGV[2])
 local first = nil
 local id = nil
 local i = 3
-while i <= #ARGV do
+while i <= last do
   local tokens = tonumber(ARGV[i])
   seq = seq + 1
   id = ms .. '-' .. seq
@@ -88,6 +96,7 @@ while i <= #ARGV do
   i = i + tokens + 2
 end
 redis.call('HSET', KEYS[2], 'ms', ms, 'seq', seq)
+if #KEYS >= 3 then redis.call('SET', KEYS[3], ARGV[#ARGV]) end
 if tonumber(ARGV[1]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
 end
@@ -95,19 +104,25 @@ return {first, id}
 `;
 
 type TRedisWithAppend = Redis & {
-  feedAppend(
-    stream: string,
-    state: string,
-    maxLength: number,
-    bigTtlSeconds: number,
-    ...args: string[]
-  ): Promise<[string, string]>;
+  feedAppend(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<[string | null, string | null]>;
 };
 
 function withAppend(redis: Redis): TRedisWithAppend {
   const r = redis as TRedisWithAppend;
-  if (typeof r.feedAppend !== "function") r.defineCommand("feedAppend", { numberOfKeys: 2, lua: APPEND_SCRIPT });
+  // No fixed key count: the marker key is optional (the first argument says how many keys).
+  if (typeof r.feedAppend !== "function") r.defineCommand("feedAppend", { lua: APPEND_SCRIPT });
   return r;
+}
+
+/**
+ * A source's position stored with the records it ends (a Cato marker): set to `next` in
+ * the same script that appends the page, only if it still holds `expected` ("" for none).
+ */
+export type TSourceMarker = { key: string; expected: string; next: string };
+
+/** The source marker was no longer the one expected: nothing was appended. */
+export class MarkerMovedError extends Error {
+  override name = "MarkerMovedError";
 }
 
 /** A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that length. */
@@ -134,6 +149,7 @@ export async function appendRecords(
   records: readonly TNewRecord[],
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
+  sourceMarker?: TSourceMarker,
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
   const args: string[] = [];
@@ -152,13 +168,18 @@ export async function appendRecords(
     if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
     args.push(String(fields.length), ...fields, whole);
   }
+  const keys = sourceMarker ? [feedKey(feed), stateKey(feed), sourceMarker.key] : [feedKey(feed), stateKey(feed)];
+  if (sourceMarker) args.push(sourceMarker.expected, sourceMarker.next);
   const [firstMarker, lastMarker] = await withAppend(redis).feedAppend(
-    feedKey(feed),
-    stateKey(feed),
+    keys.length,
+    ...keys,
     maxLength,
     Math.ceil(retentionHours * 3600) + 3600,
     ...args,
   );
+  if (firstMarker === null || lastMarker === null) {
+    throw new MarkerMovedError(`The marker at ${sourceMarker?.key} moved: another writer appended this page`);
+  }
   return { accepted: records.length, firstMarker, lastMarker };
 }
 
