@@ -6,6 +6,7 @@ import { sampleAuditRecords, startCatoMock, type TCatoMock } from "@/lib/cato/mo
 import { findCatoAccount, saveCatoAccount } from "@/lib/cato/service";
 import { isCatoAccountActive } from "@/lib/cato/target";
 import { db, disconnectDb } from "@/lib/db";
+import { appendRecords, MarkerMovedError } from "@/lib/feeds/feed-store";
 import { createSimulator } from "@/lib/simulator/generator";
 import { CATO_ACCOUNT_ID, CATO_KEY, countOf, feedJson, startTestPoller, waitFor } from "@/test/helpers/cato";
 import { createSimulation } from "@/workers/simulate";
@@ -67,6 +68,26 @@ afterAll(async () => {
   redis.disconnect();
   await sql.end();
   await disconnectDb();
+});
+
+describe("a page appended with its marker", () => {
+  it("is appended with the marker only while the marker is the one expected, small or staged", async () => {
+    const key = "cato:marker:test:events";
+    for (const size of [10, 3000]) {
+      await redis.flushdb();
+      const records = simulatedEvents(size).map((r) => ({ json: JSON.stringify(r), eventType: r.event_type }));
+      await appendRecords(redis, "events", records, 0, 72, { key, expected: "", next: "m1" });
+      expect(await redis.get(key)).toBe("m1");
+      expect(await redis.xlen("feed:events")).toBe(size);
+      // A second poller that read the same page with the old marker appends nothing.
+      await expect(appendRecords(redis, "events", records, 0, 72, { key, expected: "", next: "m1" })).rejects.toThrow(
+        MarkerMovedError,
+      );
+      expect(await redis.xlen("feed:events")).toBe(size);
+      expect(await redis.get(key)).toBe("m1");
+      expect((await redis.keys("feed:events:staging:*")).length).toBe(0);
+    }
+  });
 });
 
 describe("Cato poller", () => {
