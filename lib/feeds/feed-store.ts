@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { markerSeq, parseMarker } from "@/lib/feeds/marker";
 
@@ -55,10 +56,13 @@ const stateKey = (feed: TFeedName) => `feed:${feed}:state`;
 /** Where a big record is kept whole: beside its stream, named by its marker. */
 export const bigRecordKey = (feed: TFeedName, marker: string) => `feed:${feed}:big:${marker}`;
 
-// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then per record:
-// the count of its stream field/value tokens, those tokens, and its whole JSON when it is
-// big ("" otherwise), stored under <stream>:big:<id>.
-const APPEND_SCRIPT = `
+// The append, as Lua run around one of two ways of reading the records' tokens: per
+// record, the count of its stream field/value tokens, those tokens, and its whole JSON
+// when it is big ("" otherwise), stored under <stream>:big:<id>. A small append carries
+// them in ARGV; a large one was staged first in a list (KEYS[3]) in chunks, and is read
+// from there in windows, so that no call carries the whole request and the stream still
+// gets all of it or none.
+const appendScript = (tokenReader: string, firstToken: number, cleanup = "") => `
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', KEYS[2], 'ms', 'seq')
@@ -74,15 +78,18 @@ if seq == 0 then
 end
 if ms < lastMs then ms = lastMs end
 local ttl = tonumber(ARGV[2])
+${tokenReader}
 local first = nil
 local id = nil
-local i = 3
-while i <= #ARGV do
-  local tokens = tonumber(ARGV[i])
+local i = ${firstToken}
+while i <= total do
+  local tokens = tonumber(tok(i))
+  local fields = {}
+  for k = 1, tokens do fields[k] = tok(i + k) end
   seq = seq + 1
   id = ms .. '-' .. seq
-  redis.call('XADD', KEYS[1], id, unpack(ARGV, i + 1, i + tokens))
-  local whole = ARGV[i + tokens + 1]
+  redis.call('XADD', KEYS[1], id, unpack(fields))
+  local whole = tok(i + tokens + 1)
   if whole ~= '' then redis.call('SET', KEYS[1] .. ':big:' .. id, whole, 'EX', ttl) end
   if first == nil then first = id end
   i = i + tokens + 2
@@ -91,8 +98,31 @@ redis.call('HSET', KEYS[2], 'ms', ms, 'seq', seq)
 if tonumber(ARGV[1]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
 end
+${cleanup}
 return {first, id}
 `;
+
+// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then the tokens.
+const APPEND_SCRIPT = appendScript(
+  `local total = #ARGV
+local function tok(i) return ARGV[i] end`,
+  3,
+);
+
+// KEYS: stream, state hash, staging list (deleted once appended). ARGV: maxlen, seconds a big record is kept.
+const APPEND_STAGED_SCRIPT = appendScript(
+  `local total = redis.call('LLEN', KEYS[3])
+local window, windowStart = {}, 1
+local function tok(i)
+  if i < windowStart or i >= windowStart + #window then
+    window = redis.call('LRANGE', KEYS[3], i - 1, i + 510)
+    windowStart = i
+  end
+  return window[i - windowStart + 1]
+end`,
+  1,
+  "redis.call('DEL', KEYS[3])",
+);
 
 type TRedisWithAppend = Redis & {
   feedAppend(
@@ -100,13 +130,23 @@ type TRedisWithAppend = Redis & {
     state: string,
     maxLength: number,
     bigTtlSeconds: number,
-    ...args: string[]
+    tokens: string[],
+  ): Promise<[string, string]>;
+  feedAppendStaged(
+    stream: string,
+    state: string,
+    staging: string,
+    maxLength: number,
+    bigTtlSeconds: number,
   ): Promise<[string, string]>;
 };
 
 function withAppend(redis: Redis): TRedisWithAppend {
   const r = redis as TRedisWithAppend;
   if (typeof r.feedAppend !== "function") r.defineCommand("feedAppend", { numberOfKeys: 2, lua: APPEND_SCRIPT });
+  if (typeof r.feedAppendStaged !== "function") {
+    r.defineCommand("feedAppendStaged", { numberOfKeys: 3, lua: APPEND_STAGED_SCRIPT });
+  }
   return r;
 }
 
@@ -123,11 +163,103 @@ export function headOf(json: string): { head: string; rawDataChars: number } {
 /** A big record outlives its feed's retention by an hour, so it is there as long as its entry. */
 const DEFAULT_RETENTION_HOURS = 72;
 
+/** Tokens staged per call, by size: a large append never travels as one command. */
+const STAGE_CHUNK_CHARS = 1024 * 1024;
+const STAGE_CHUNK_TOKENS = 16 * 1024;
+/** A staged append abandoned half-way (the process died) is dropped after this. */
+const STAGING_TTL_SECONDS = 15 * 60;
+
+export type TFeedAppender = {
+  /** Adds records to the append; nothing is in the feed before `commit`. */
+  add(records: readonly TNewRecord[]): Promise<void>;
+  /** Appends everything added, atomically and in order. */
+  commit(): Promise<TAppendResult>;
+  /** Drops everything added (staged tokens included); the feed is untouched. */
+  abort(): Promise<void>;
+};
+
 /**
- * Appends records atomically, in order; all of them or none. Trims the feed to about
- * `maxLength` records (0: no length cap). Big records are kept whole beside the stream
- * for `retentionHours` (plus an hour); the trim by age removes their entries by then.
+ * An append of any size, all of it or none: records are added in pieces as they arrive,
+ * staged in Redis once they pass STAGE_CHUNK_CHARS, and appended to the stream by one
+ * script on `commit`. Trims the feed to about `maxLength` records (0: no length cap).
+ * Big records are kept whole beside the stream for `retentionHours` (plus an hour); the
+ * trim by age removes their entries by then.
  */
+export function feedAppender(
+  redis: Redis,
+  feed: TFeedName,
+  maxLength: number,
+  retentionHours = DEFAULT_RETENTION_HOURS,
+): TFeedAppender {
+  const bigTtl = Math.ceil(retentionHours * 3600) + 3600;
+  const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
+  // Flows and audit entries are never filtered, so they carry the record alone.
+  const isFiltered = feed === "events";
+  let args: string[] = [];
+  let argChars = 0;
+  let count = 0;
+  let isStaged = false;
+
+  const stage = async () => {
+    if (args.length === 0) return;
+    const chunk = args;
+    args = [];
+    argChars = 0;
+    isStaged = true;
+    // ioredis flattens an array argument into the command's arguments (never spread:
+    // a chunk can hold tens of thousands of tokens).
+    const results = await redis
+      .multi([
+        ["rpush", staging, chunk],
+        ["expire", staging, STAGING_TTL_SECONDS],
+      ])
+      .exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error("Staging the append failed");
+  };
+
+  return {
+    async add(records) {
+      for (const record of records) {
+        const fields: string[] = [];
+        let whole = "";
+        if (record.json.length > BIG_RECORD_CHARS) {
+          const { head, rawDataChars } = headOf(record.json);
+          fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
+          whole = record.json;
+        } else {
+          fields.push("r", record.json);
+        }
+        if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
+        args.push(String(fields.length), ...fields, whole);
+        for (const field of fields) argChars += field.length;
+        argChars += whole.length;
+        count++;
+        if (argChars >= STAGE_CHUNK_CHARS || args.length >= STAGE_CHUNK_TOKENS) await stage();
+      }
+    },
+    async commit() {
+      if (count === 0) throw new Error("Nothing to append");
+      const r = withAppend(redis);
+      let markers: [string, string];
+      if (isStaged) {
+        await stage();
+        markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl);
+      } else {
+        markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, args);
+      }
+      args = [];
+      return { accepted: count, firstMarker: markers[0], lastMarker: markers[1] };
+    },
+    async abort() {
+      args = [];
+      count = 0;
+      if (isStaged) await redis.del(staging);
+    },
+  };
+}
+
+/** Appends records atomically, in order; all of them or none (see feedAppender). */
 export async function appendRecords(
   redis: Redis,
   feed: TFeedName,
@@ -136,30 +268,14 @@ export async function appendRecords(
   retentionHours = DEFAULT_RETENTION_HOURS,
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
-  const args: string[] = [];
-  // Flows and audit entries are never filtered, so they carry the record alone.
-  const isFiltered = feed === "events";
-  for (const record of records) {
-    const fields: string[] = [];
-    let whole = "";
-    if (record.json.length > BIG_RECORD_CHARS) {
-      const { head, rawDataChars } = headOf(record.json);
-      fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
-      whole = record.json;
-    } else {
-      fields.push("r", record.json);
-    }
-    if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
-    args.push(String(fields.length), ...fields, whole);
+  const appender = feedAppender(redis, feed, maxLength, retentionHours);
+  try {
+    await appender.add(records);
+    return await appender.commit();
+  } catch (error) {
+    await appender.abort().catch(() => undefined);
+    throw error;
   }
-  const [firstMarker, lastMarker] = await withAppend(redis).feedAppend(
-    feedKey(feed),
-    stateKey(feed),
-    maxLength,
-    Math.ceil(retentionHours * 3600) + 3600,
-    ...args,
-  );
-  return { accepted: records.length, firstMarker, lastMarker };
 }
 
 /**

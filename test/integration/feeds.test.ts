@@ -16,7 +16,7 @@ import {
   trimOlderThan,
   type TNewRecord,
 } from "@/lib/feeds/feed-store";
-import { compareMarkers, START_MARKER } from "@/lib/feeds/marker";
+import { compareMarkers, parseMarker, START_MARKER } from "@/lib/feeds/marker";
 import { startEmbeddedRedis } from "@/scripts/lib/embedded-redis";
 
 const redis = new Redis(process.env.REDIS_URL!);
@@ -31,6 +31,12 @@ function events(n: number, from = 0): TNewRecord[] {
     };
     return { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type };
   });
+}
+
+/** Redis' own clock in milliseconds, the one feed markers carry. */
+async function redisNowMs(): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
 const ids = (entries: { json: string }[]) => entries.map((e) => (JSON.parse(e.json) as { n: string }).n);
@@ -155,10 +161,13 @@ describe("feed store", () => {
   });
 
   it("trims by age, exactly, and keeps the sequence going", async () => {
-    await appendRecords(redis, "events", events(3), 0);
-    const cutoff = Date.now() + 1;
-    await new Promise((r) => setTimeout(r, 5));
+    const earlier = await appendRecords(redis, "events", events(3), 0);
+    // Markers carry Redis' clock, not this process': cut just after the earlier records'
+    // millisecond, and append the later ones once Redis' clock has passed it.
+    const cutoff = parseMarker(earlier.lastMarker)!.ms + 1;
+    await expect.poll(() => redisNowMs(), { interval: 1 }).toBeGreaterThanOrEqual(cutoff);
     const later = await appendRecords(redis, "events", events(2, 3), 0);
+    expect(parseMarker(later.firstMarker)!.ms).toBeGreaterThanOrEqual(cutoff);
     expect(await trimOlderThan(redis, "events", cutoff)).toBe(3);
     const left = await readAfter(redis, "events", START_MARKER, 10);
     expect(ids(left.entries)).toEqual(["3", "4"]);
