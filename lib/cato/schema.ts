@@ -24,7 +24,8 @@ export const ZCatoRegion = z.enum(CATO_REGION_IDS as [string, ...string[]], {
 export const ZPutCatoAccountInput = z
   .strictObject({
     accountId: ZCatoAccountId,
-    apiKey: ZCatoApiKey.optional(),
+    // Blank or omitted keeps the stored key.
+    apiKey: z.preprocess((v) => (v === "" ? undefined : v), ZCatoApiKey.optional()),
     region: ZCatoRegion.default("eu"),
     events: z.boolean({ error: "Events must be true or false" }).default(true),
     audit: z.boolean({ error: "Audit Trail must be true or false" }).default(false),
@@ -39,7 +40,7 @@ export type TPutCatoAccountInput = z.infer<typeof ZPutCatoAccountInput>;
 /** Test takes the form's values before they are saved; a missing key means the stored one. */
 export const ZTestCatoAccountInput = z.strictObject({
   accountId: ZCatoAccountId.optional(),
-  apiKey: ZCatoApiKey.optional(),
+  apiKey: z.preprocess((v) => (v === "" ? undefined : v), ZCatoApiKey.optional()),
   region: ZCatoRegion.optional(),
 });
 
