@@ -1,6 +1,7 @@
 import { readPendingAcks } from "@/lib/delivery/pending-acks";
 import { isFeedName } from "@/lib/feeds/feed-store";
 import type { Delivery, Integration } from "@/lib/generated/prisma/client";
+import { metadataFromColumns } from "@/lib/hec/metadata";
 import {
   ZEventFilter,
   type TIntegration,
@@ -84,6 +85,7 @@ export function serializeIntegration(
     errorEvents: row.errorEvents,
     indexerAck: row.indexerAck,
     paused: row.paused,
+    ...metadataFromColumns(row),
     ...summariseStatus(row, enabled),
     lastDeliveredAt: delivered.sort().at(-1) ?? null,
     delivery,
