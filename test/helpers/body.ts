@@ -12,16 +12,24 @@ export type TMeteredBody = {
   readonly cancelled: boolean;
 };
 
-export function meteredBody(totalBytes: number, chunkBytes = 64 * 1024): TMeteredBody {
+/**
+ * `totalBytes` of "x", in chunks of `chunkBytes`, after `prefix` (counted in the total):
+ * a prefix such as `[{"pad":"` keeps a parser that reads as the body arrives waiting
+ * for the rest, as a real large record would.
+ */
+export function meteredBody(totalBytes: number, chunkBytes = 64 * 1024, prefix = ""): TMeteredBody {
   let pulled = 0;
   let cancelled = false;
+  const start = new TextEncoder().encode(prefix);
   const stream = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         if (pulled >= totalBytes) return controller.close();
         const size = Math.min(chunkBytes, totalBytes - pulled);
+        const chunk = new Uint8Array(size).fill(0x78);
+        if (pulled === 0) chunk.set(start.subarray(0, size));
         pulled += size;
-        controller.enqueue(new Uint8Array(size).fill(0x78));
+        controller.enqueue(chunk);
       },
       cancel() {
         cancelled = true;
