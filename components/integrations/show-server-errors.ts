@@ -16,6 +16,9 @@ const FORM_FIELDS: ReadonlySet<string> = new Set<keyof TIntegrationFormValues>([
   "eventFilter",
   "errorEvents",
   "indexerAck",
+  "hecHost",
+  "hecSource",
+  "sourcetypes",
 ]);
 
 /**
