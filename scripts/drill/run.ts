@@ -48,7 +48,25 @@ type TDrillContext = {
   delivered(): number;
 };
 
-type TDrill = { name: string; title: string; records: number; run(ctx: TDrillContext): Promise<string> };
+type TDrill = {
+  name: string;
+  title: string;
+  records: number;
+  /** The receiver acknowledges indexing and the integration waits for it (indexerAck). */
+  isAck?: boolean;
+  run(ctx: TDrillContext): Promise<string>;
+};
+
+async function killTenTimes(ctx: TDrillContext): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const before = ctx.delivered();
+    await waitUntil(() => ctx.delivered() > before + 1000 || ctx.delivered() >= 60_000, 120_000, "some progress");
+    ctx.worker.kill("SIGKILL");
+    await new Promise((r) => ctx.worker.once("exit", r));
+    await ctx.restartWorker();
+  }
+  return "killed 10 times, each after at least 1,000 more records arrived";
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,16 +75,14 @@ const DRILLS: TDrill[] = [
     name: "sigkill",
     title: "Worker killed with SIGKILL ten times during delivery, restarted each time",
     records: 60_000,
-    async run(ctx) {
-      for (let i = 0; i < 10; i++) {
-        const before = ctx.delivered();
-        await waitUntil(() => ctx.delivered() > before + 1000 || ctx.delivered() >= 60_000, 120_000, "some progress");
-        ctx.worker.kill("SIGKILL");
-        await new Promise((r) => ctx.worker.once("exit", r));
-        await ctx.restartWorker();
-      }
-      return "killed 10 times, each after at least 1,000 more records arrived";
-    },
+    run: async (ctx) => `${await killTenTimes(ctx)}; window of 4 requests in flight`,
+  },
+  {
+    name: "sigkill-ack",
+    title: "Worker killed with SIGKILL ten times, with indexer acknowledgment on",
+    records: 60_000,
+    isAck: true,
+    run: async (ctx) => `${await killTenTimes(ctx)}; window of 4, batches resent once unacknowledged`,
   },
   {
     name: "receiver-down",
@@ -153,7 +169,8 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
   const redis = new Redis(environment.redisUrl, { maxRetriesPerRequest: null });
   redis.on("error", () => undefined);
   await redis.flushdb();
-  let receiver = await startHecReceiver({ certificate: environment.certificate });
+  const ackEnabled = drill.isAck ?? false;
+  let receiver = await startHecReceiver({ certificate: environment.certificate, ackEnabled });
   const port = receiver.port;
   const token = receiver.token;
   const seen = new Map<string, number>();
@@ -172,6 +189,7 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
         name: `Drill ${drill.name} ${Date.now()}`,
         ingestionUrl: receiver.url,
         apiKey: token,
+        indexerAck: ackEnabled,
       },
       SYSTEM_CALLER,
     );
@@ -204,7 +222,7 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
       },
       async restartReceiver() {
         tally(receiver);
-        receiver = await startHecReceiver({ certificate: environment.certificate, port, tokens: [token] });
+        receiver = await startHecReceiver({ certificate: environment.certificate, port, tokens: [token], ackEnabled });
       },
       delivered: () => seen.size + new Set(receiver.received().map((e) => (e.event as Record<string, string>).id)).size,
     };
