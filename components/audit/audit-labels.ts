@@ -17,6 +17,7 @@ export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
   "integration.paused": "Integration paused",
   "integration.resumed": "Integration resumed",
   "integration.deleted": "Integration deleted",
+  "integration.tested": "Connection tested",
 };
 
 export function actionLabel(action: string): string {

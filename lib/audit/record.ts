@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "integration.paused",
   "integration.resumed",
   "integration.deleted",
+  "integration.tested",
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 
