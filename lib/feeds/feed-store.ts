@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { markerSeq, parseMarker } from "@/lib/feeds/marker";
+import { cutRecord } from "@/lib/feeds/record-cut";
 
 /**
  * The events, flows and audit feeds: append-only logs in Redis Streams. Events and
@@ -38,14 +39,17 @@ export type TFeedEntry = {
 };
 
 /**
- * Records longer than this (Detection and Response events carry raw_data of several MB)
- * are kept whole in a key of their own beside the stream, which holds their head: the
- * record with every long value cut to HEAD_VALUE_CHARS. Reading N entries then costs
- * N small entries, whatever is in the feed, and only the reader that needs the whole
+ * Records longer than this in all (Detection and Response events carry raw_data of
+ * several MB; a record may also have a thousand fields of 2,000 characters each) are
+ * kept whole in a key of their own beside the stream, which holds their head: the
+ * record with every long value cut to HEAD_VALUE_CHARS and the whole head within
+ * HEAD_MAX_BYTES. Every entry in the stream is then at most BIG_RECORD_CHARS, reads
+ * are bounded by bytes (readAfter's maxBytes), and only the reader that needs the whole
  * record (a pump building its batch, the Events page showing one event) loads it.
  */
 export const BIG_RECORD_CHARS = 256 * 1024;
 export const HEAD_VALUE_CHARS = 2000;
+export const HEAD_MAX_BYTES = 16 * 1024;
 export type TAppendResult = { accepted: number; firstMarker: string; lastMarker: string };
 /** `isMarkerAhead`: the marker is past everything ever appended (the feed's data was lost or replaced). */
 export type TReadResult = { entries: TFeedEntry[]; gap: number; isMarkerAhead: boolean };
@@ -150,14 +154,15 @@ function withAppend(redis: Redis): TRedisWithAppend {
   return r;
 }
 
-/** A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that length. */
+/**
+ * A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that
+ * length, and fields left out once the head reaches HEAD_MAX_BYTES (see cutRecord).
+ */
 export function headOf(json: string): { head: string; rawDataChars: number } {
   const record = JSON.parse(json) as Record<string, unknown>;
   const rawData = record.raw_data;
-  for (const [key, value] of Object.entries(record)) {
-    if (typeof value === "string" && value.length > HEAD_VALUE_CHARS) record[key] = value.slice(0, HEAD_VALUE_CHARS);
-  }
-  return { head: JSON.stringify(record), rawDataChars: typeof rawData === "string" ? rawData.length : 0 };
+  const { record: head } = cutRecord(record, { maxValueChars: HEAD_VALUE_CHARS, maxBytes: HEAD_MAX_BYTES });
+  return { head: JSON.stringify(head), rawDataChars: typeof rawData === "string" ? rawData.length : 0 };
 }
 
 /** A big record outlives its feed's retention by an hour, so it is there as long as its entry. */
@@ -303,15 +308,68 @@ function toEntry([id, fields]: TRawEntry): TFeedEntry {
   return entry;
 }
 
+// KEYS: stream. ARGV: exclusive start ("(<id>"), most entries, most bytes. Walks the
+// stream in small XRANGE chunks (growing while entries are small) and stops before the
+// entry that would pass the byte budget; the first entry is always returned, so a reader
+// moves on whatever one entry holds. Sizes are the bytes of each entry's field values.
+const READ_BYTES_SCRIPT = `
+local start = ARGV[1]
+local left = tonumber(ARGV[2])
+local budget = tonumber(ARGV[3])
+local out = {}
+local bytes = 0
+local chunk = 4
+while left > 0 do
+  local n = math.min(chunk, left)
+  local got = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', n)
+  for i = 1, #got do
+    local fields = got[i][2]
+    local size = 0
+    for j = 2, #fields, 2 do size = size + #fields[j] end
+    if #out > 0 and bytes + size > budget then return out end
+    out[#out + 1] = got[i]
+    bytes = bytes + size
+    left = left - 1
+    start = '(' .. got[i][1]
+  end
+  if #got < n then break end
+  if chunk < 64 then chunk = chunk * 2 end
+end
+return out
+`;
+
+type TRedisWithRead = Redis & {
+  feedReadBytes(stream: string, start: string, maxCount: number, maxBytes: number): Promise<TRawEntry[]>;
+};
+
+function withReadBytes(redis: Redis): TRedisWithRead {
+  const r = redis as TRedisWithRead;
+  if (typeof r.feedReadBytes !== "function")
+    r.defineCommand("feedReadBytes", { numberOfKeys: 1, lua: READ_BYTES_SCRIPT });
+  return r;
+}
+
 /**
- * Up to `count` records after `marker`, oldest first. `gap` is how many records
- * between the marker and the first one returned are no longer in the feed (trimmed
- * by retention): the caller reports them; it is never moved past them silently.
+ * Up to `count` records after `marker`, oldest first; with `maxBytes`, also no more
+ * than that many bytes of entries (at least one entry whatever its size, and no entry
+ * in the stream is over BIG_RECORD_CHARS), so a reader's memory is bounded by bytes
+ * however large the records are. `gap` is how many records between the marker and the
+ * first one returned are no longer in the feed (trimmed by retention): the caller
+ * reports them; it is never moved past them silently.
  */
-export async function readAfter(redis: Redis, feed: TFeedName, marker: string, count: number): Promise<TReadResult> {
+export async function readAfter(
+  redis: Redis,
+  feed: TFeedName,
+  marker: string,
+  count: number,
+  maxBytes?: number,
+): Promise<TReadResult> {
   const after = parseMarker(marker);
   if (!after) throw new Error(`Not a feed marker: ${marker}`);
-  const raw = (await redis.xrange(feedKey(feed), `(${marker}`, "+", "COUNT", count)) as TRawEntry[];
+  const raw =
+    maxBytes === undefined
+      ? ((await redis.xrange(feedKey(feed), `(${marker}`, "+", "COUNT", count)) as TRawEntry[])
+      : await withReadBytes(redis).feedReadBytes(feedKey(feed), `(${marker}`, count, maxBytes);
   const entries = raw.map(toEntry);
   if (entries.length > 0) {
     return { entries, gap: Math.max(0, entries[0]!.seq - after.seq - 1), isMarkerAhead: false };
