@@ -17,6 +17,7 @@ import { AppError, toProblem } from "@/lib/errors";
 import { clientOf } from "@/lib/http/client-address";
 import { CROSS_SITE_DETAIL, isCrossSiteRequest } from "@/lib/http/csrf";
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from "@/lib/auth/caller";
+import { EXIT_CONFIG } from "./lib/supervisor";
 
 /** How long a connection whose reply was sent may go on sending the request's body. */
 const UNREAD_BODY_GRACE_MS = 2_000;
@@ -90,6 +91,17 @@ async function main() {
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = 65_000;
+  // A port another program holds is fatal: without it this process would live on, not
+  // listening, while the other program answered in its place. EXIT_CONFIG tells a
+  // supervisor that restarting cannot help.
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    process.stderr.write(
+      error.code === "EADDRINUSE"
+        ? `Port ${PORT} on ${HOST} is already in use by another program. Stop that program, or set PORT to a free port.\n`
+        : `The web server cannot listen on ${HOST}:${PORT}: ${error.message}\n`,
+    );
+    process.exit(EXIT_CONFIG);
+  });
   server.listen(PORT, HOST);
 
   let stopping = false;

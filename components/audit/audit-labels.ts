@@ -18,6 +18,10 @@ export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
   "integration.resumed": "Integration resumed",
   "integration.deleted": "Integration deleted",
   "integration.tested": "Connection tested",
+  "cato_account.connected": "Cato account connected",
+  "cato_account.updated": "Cato account changed",
+  "cato_account.disconnected": "Cato account disconnected",
+  "cato_account.tested": "Cato account tested",
 };
 
 export function actionLabel(action: string): string {

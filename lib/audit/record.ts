@@ -19,6 +19,10 @@ export const AUDIT_ACTIONS = [
   "integration.resumed",
   "integration.deleted",
   "integration.tested",
+  "cato_account.connected",
+  "cato_account.updated",
+  "cato_account.disconnected",
+  "cato_account.tested",
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 
