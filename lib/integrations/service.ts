@@ -213,6 +213,7 @@ export async function createIntegration(input: unknown, caller: TCaller): Promis
           audit: data.audit,
           eventFilter: data.eventFilter,
           errorEvents: data.errorEvents,
+          indexerAck: data.indexerAck,
           paused: data.paused,
           hecHost: data.hecHost,
           hecSource: data.hecSource,
@@ -300,6 +301,7 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
           ...(data.audit !== undefined ? { audit: data.audit } : {}),
           ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
           ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
+          ...(data.indexerAck !== undefined ? { indexerAck: data.indexerAck } : {}),
           ...(data.paused !== undefined ? { paused: data.paused } : {}),
           ...(data.hecHost !== undefined ? { hecHost: data.hecHost } : {}),
           ...(data.hecSource !== undefined ? { hecSource: data.hecSource } : {}),
@@ -365,7 +367,10 @@ function takeTestFlag(input: unknown): { sendTestEvent: boolean; rest: unknown }
   return { sendTestEvent: sendTestEvent === true, rest };
 }
 
-function runTest(target: { ingestionUrl: string; token: string; index: string | null }, sendTestEvent: boolean) {
+function runTest(
+  target: { ingestionUrl: string; token: string; index: string | null; indexerAck: boolean },
+  sendTestEvent: boolean,
+) {
   const env = serverEnv();
   return testConnection(target, {
     sendTestEvent,
@@ -402,7 +407,7 @@ export async function testNewIntegration(input: unknown, caller: TCaller): Promi
   const data = parseOrThrow(schemas().create, rest);
   checkDestination(data.ingestionUrl);
   const result = await runTest(
-    { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index },
+    { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index, indexerAck: data.indexerAck },
     sendTestEvent,
   );
   return auditTest(caller, null, data.ingestionUrl, sendTestEvent, result);
@@ -430,7 +435,12 @@ export async function testSavedIntegration(id: string, input: unknown, caller: T
     }
   }
   const result = await runTest(
-    { ingestionUrl, token, index: data.index !== undefined ? data.index : row.index },
+    {
+      ingestionUrl,
+      token,
+      index: data.index !== undefined ? data.index : row.index,
+      indexerAck: data.indexerAck ?? row.indexerAck,
+    },
     sendTestEvent,
   );
   return auditTest(caller, { id: row.id, label: row.name }, ingestionUrl, sendTestEvent, result);
