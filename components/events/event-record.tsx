@@ -19,10 +19,12 @@ export function EventRecord({ event: listed, id }: { event: TEventView; id: stri
   const event = listed.isRecordTruncated && full.data ? full.data : listed;
   const fields = Object.keys(event.record).sort();
   return (
-    <>
+    <div id={id}>
       {event.isRecordTruncated ? (
         <div className="mb-2 flex flex-wrap items-center gap-2">
-          <p className="text-xs text-slate-700">Long values are shortened and some fields may be left out here.</p>
+          <p className="text-xs text-slate-700">
+            This record is large: long values are shortened and some fields left out.
+          </p>
           <Button
             variant="secondary"
             className="py-0.5 text-xs"
@@ -43,13 +45,13 @@ export function EventRecord({ event: listed, id }: { event: TEventView; id: stri
         </div>
       ) : null}
       <RecordFields event={event} id={id} fields={fields} />
-    </>
+    </div>
   );
 }
 
 function RecordFields({ event, id, fields }: { event: TEventView; id: string; fields: string[] }) {
   return (
-    <dl id={id} className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-4 gap-y-1 text-sm">
+    <dl className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-4 gap-y-1 text-sm">
       {fields.map((field, index) => {
         // Field names may hold spaces, which an id reference cannot.
         const termId = `${id}-field-${index}`;

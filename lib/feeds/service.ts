@@ -70,14 +70,15 @@ const SCAN_LIMIT = 10_000;
  * An event for the page. `isFull`: `json` is the whole record, shown as it is. Else
  * (the list) `json` is the entry's, a big record's head or a record of up to 256 KB,
  * and is cut to LIST_RECORD_MAX_BYTES: every value at most RAW_DATA_PREVIEW_CHARS,
- * fields left out past the budget; `isRecordTruncated` says so.
+ * fields left out past the budget; `isRecordTruncated` says so for fields other than
+ * raw_data (whose cut `isRawDataTruncated` tells).
  */
 function toEventView(entry: TFeedEntry, json: string, isFull: boolean): TEventView {
   const parsed = JSON.parse(json) as Record<string, string>;
   const raw = parsed.raw_data ?? "";
   const rawDataLength = isFull ? raw.length : (entry.rawDataChars ?? raw.length);
-  const { record, isCut } = isFull
-    ? { record: parsed, isCut: false }
+  const { record, isCutBesidesRawData } = isFull
+    ? { record: parsed, isCutBesidesRawData: false }
     : cutRecord(parsed, { maxValueChars: RAW_DATA_PREVIEW_CHARS, maxBytes: LIST_RECORD_MAX_BYTES });
   const isRawDataTruncated = !isFull && rawDataLength > (record.raw_data ?? "").length;
   return {
@@ -87,7 +88,7 @@ function toEventView(entry: TFeedEntry, json: string, isFull: boolean): TEventVi
     record,
     rawDataLength,
     isRawDataTruncated,
-    isRecordTruncated: !isFull && (isCut || entry.bigChars !== undefined),
+    isRecordTruncated: !isFull && (isCutBesidesRawData || entry.isHeadCut === true),
   };
 }
 
