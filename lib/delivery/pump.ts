@@ -10,6 +10,7 @@ import { markerSeq } from "@/lib/feeds/marker";
 import type { Delivery, Integration, PrismaClient } from "@/lib/generated/prisma/client";
 import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
 import { buildBatch, type TBatch, type TBatchLimits } from "@/lib/hec/batch";
+import { envelopeMetadata } from "@/lib/hec/metadata";
 import { classifyReply } from "@/lib/hec/replies";
 import { DestinationError, postToHec, type THecResponse } from "@/lib/hec/sender";
 import { hecEventUrl } from "@/lib/integrations/ingestion-url";
@@ -298,7 +299,12 @@ export async function runPump(
             filter.length > 0
               ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
               : undefined;
-          const options = { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes };
+          const options = {
+            source,
+            index: integration.index,
+            maxEventBytes: ctx.config.maxEventBytes,
+            ...envelopeMetadata(integration, source),
+          };
           // Cutting and compressing a multi-megabyte record takes several copies of it: one
           // pump at a time loads a big record whole and does that, so many pumps meeting
           // such records cannot pile them up. A batch stops before a big record, which

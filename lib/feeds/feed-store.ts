@@ -68,7 +68,21 @@ export const bigRecordKey = (feed: TFeedName, marker: string) => `feed:${feed}:b
 // them in ARGV; a large one was staged first in a list (KEYS[3]) in chunks, and is read
 // from there in windows, so that no call carries the whole request and the stream still
 // gets all of it or none.
-const appendScript = (tokenReader: string, firstToken: number, cleanup = "") => `
+//
+// With a source's marker (Cato's, for the page being appended): its key is the last of
+// KEYS, and ARGV[3], ARGV[4] are the marker expected there ("" for none) and the one to
+// store. The page is appended and the marker stored by the same script, and only while
+// the marker is still the expected one; otherwise nothing is appended (another poller got
+// there first) and the reply is {false, false}.
+const appendScript = (tokenReader: string, firstToken: number, cleanup = "", isMarked = false) => `
+${
+  isMarked
+    ? `if (redis.call('GET', KEYS[#KEYS]) or '') ~= ARGV[3] then
+  ${cleanup}
+  return {false, false}
+end`
+    : ""
+}
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', KEYS[2], 'ms', 'seq')
@@ -104,6 +118,7 @@ redis.call('HSET', KEYS[2], 'ms', ms, 'seq', seq)
 if tonumber(ARGV[1]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
 end
+${isMarked ? "redis.call('SET', KEYS[#KEYS], ARGV[4])" : ""}
 ${cleanup}
 return {first, id}
 `;
@@ -116,8 +131,7 @@ local function tok(i) return ARGV[i] end`,
 );
 
 // KEYS: stream, state hash, staging list (deleted once appended). ARGV: maxlen, seconds a big record is kept.
-const APPEND_STAGED_SCRIPT = appendScript(
-  `local total = redis.call('LLEN', KEYS[3])
+const STAGED_READER = `local total = redis.call('LLEN', KEYS[3])
 local window, windowStart = {}, 1
 local function tok(i)
   if i < windowStart or i >= windowStart + #window then
@@ -125,10 +139,19 @@ local function tok(i)
     windowStart = i
   end
   return window[i - windowStart + 1]
-end`,
-  1,
-  "redis.call('DEL', KEYS[3])",
+end`;
+const APPEND_STAGED_SCRIPT = appendScript(STAGED_READER, 1, "redis.call('DEL', KEYS[3])");
+
+// The same two with a source's marker: KEYS end with the marker's key, ARGV[3] and ARGV[4]
+// are the expected and the next marker (the tokens start after them).
+const APPEND_MARKED_SCRIPT = appendScript(
+  `local total = #ARGV
+local function tok(i) return ARGV[i] end`,
+  5,
+  "",
+  true,
 );
+const APPEND_STAGED_MARKED_SCRIPT = appendScript(STAGED_READER, 1, "redis.call('DEL', KEYS[3])", true);
 
 type TRedisWithAppend = Redis & {
   feedAppend(
@@ -145,6 +168,26 @@ type TRedisWithAppend = Redis & {
     maxLength: number,
     bigTtlSeconds: number,
   ): Promise<[string, string]>;
+  feedAppendMarked(
+    stream: string,
+    state: string,
+    marker: string,
+    maxLength: number,
+    bigTtlSeconds: number,
+    expected: string,
+    next: string,
+    tokens: string[],
+  ): Promise<[string | null, string | null]>;
+  feedAppendStagedMarked(
+    stream: string,
+    state: string,
+    staging: string,
+    marker: string,
+    maxLength: number,
+    bigTtlSeconds: number,
+    expected: string,
+    next: string,
+  ): Promise<[string | null, string | null]>;
 };
 
 function withAppend(redis: Redis): TRedisWithAppend {
@@ -152,8 +195,21 @@ function withAppend(redis: Redis): TRedisWithAppend {
   if (typeof r.feedAppend !== "function") r.defineCommand("feedAppend", { numberOfKeys: 2, lua: APPEND_SCRIPT });
   if (typeof r.feedAppendStaged !== "function") {
     r.defineCommand("feedAppendStaged", { numberOfKeys: 3, lua: APPEND_STAGED_SCRIPT });
+    r.defineCommand("feedAppendMarked", { numberOfKeys: 3, lua: APPEND_MARKED_SCRIPT });
+    r.defineCommand("feedAppendStagedMarked", { numberOfKeys: 4, lua: APPEND_STAGED_MARKED_SCRIPT });
   }
   return r;
+}
+
+/**
+ * A source's position stored with the records it ends (a Cato marker): set to `next` by
+ * the script that appends the page, only if it still holds `expected` ("" for none).
+ */
+export type TSourceMarker = { key: string; expected: string; next: string };
+
+/** The source marker was no longer the one expected: nothing was appended. */
+export class MarkerMovedError extends Error {
+  override name = "MarkerMovedError";
 }
 
 /**
@@ -201,6 +257,7 @@ export function feedAppender(
   feed: TFeedName,
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
+  sourceMarker?: TSourceMarker,
 ): TFeedAppender {
   const bigTtl = Math.ceil(retentionHours * 3600) + 3600;
   const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
@@ -253,14 +310,31 @@ export function feedAppender(
     async commit() {
       if (count === 0) throw new Error("Nothing to append");
       const r = withAppend(redis);
-      let markers: [string, string];
-      if (isStaged) {
-        await stage();
+      let markers: [string | null, string | null];
+      if (isStaged) await stage();
+      if (sourceMarker) {
+        const { key, expected, next } = sourceMarker;
+        markers = isStaged
+          ? await r.feedAppendStagedMarked(
+              feedKey(feed),
+              stateKey(feed),
+              staging,
+              key,
+              maxLength,
+              bigTtl,
+              expected,
+              next,
+            )
+          : await r.feedAppendMarked(feedKey(feed), stateKey(feed), key, maxLength, bigTtl, expected, next, args);
+      } else if (isStaged) {
         markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl);
       } else {
         markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, args);
       }
       args = [];
+      if (markers[0] === null || markers[1] === null) {
+        throw new MarkerMovedError(`The marker at ${sourceMarker?.key} moved: another writer appended this page`);
+      }
       return { accepted: count, firstMarker: markers[0], lastMarker: markers[1] };
     },
     async abort() {
@@ -271,16 +345,21 @@ export function feedAppender(
   };
 }
 
-/** Appends records atomically, in order; all of them or none (see feedAppender). */
+/**
+ * Appends records atomically, in order; all of them or none (see feedAppender). With a
+ * source marker, the marker is stored by the same script, or nothing is appended
+ * (MarkerMovedError) when it no longer holds the expected value.
+ */
 export async function appendRecords(
   redis: Redis,
   feed: TFeedName,
   records: readonly TNewRecord[],
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
+  sourceMarker?: TSourceMarker,
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
-  const appender = feedAppender(redis, feed, maxLength, retentionHours);
+  const appender = feedAppender(redis, feed, maxLength, retentionHours, sourceMarker);
   try {
     await appender.add(records);
     return await appender.commit();

@@ -6,7 +6,8 @@ import * as itemRoutes from "@/app/api/integrations/[id]/route";
 import { disconnectDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
 import { decryptToken } from "@/lib/security/token-cipher";
-import { signedIn } from "@/test/helpers/auth";
+import { meteredBody, meteredRequest } from "@/test/helpers/body";
+import { authHeaders, signedIn } from "@/test/helpers/auth";
 
 const collection = signedIn(collectionRoutes);
 const item = signedIn(itemRoutes);
@@ -143,24 +144,28 @@ describe("POST /api/integrations", () => {
     expect((await problem(response)).detail.length).toBeGreaterThan(5);
   });
 
-  it("answers 413 for a body over 64 KB, declared or not", async () => {
-    const big = JSON.stringify(body({ description: "x".repeat(70 * 1024) }));
-    const declared = await collection.POST(jsonRequest("POST", BASE, big), undefined);
-    expect(declared.status).toBe(413);
-    const streamed = new Request(BASE, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: new ReadableStream({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode(big));
-          controller.close();
-        },
-      }),
-      duplex: "half",
-    } as RequestInit);
-    const response = await collection.POST(streamed, undefined);
+  it("answers 413 for a body declared over 64 KB without reading any of it", async () => {
+    const body = meteredBody(70 * 1024);
+    const response = await collection.POST(
+      meteredRequest(BASE, body, { declaredLength: 70 * 1024, headers: await authHeaders() }),
+      undefined,
+    );
     expect(response.status).toBe(413);
     expect((await problem(response)).detail).toMatch(/64 KB/);
+    expect(body.pulled).toBe(0);
+  });
+
+  it("answers 413 for an undeclared body once 64 KB have arrived, reading no further", async () => {
+    const chunk = 16 * 1024;
+    const body = meteredBody(1024 * 1024, chunk);
+    const response = await collection.POST(meteredRequest(BASE, body, { headers: await authHeaders() }), undefined);
+    expect(response.status).toBe(413);
+    expect((await problem(response)).detail).toMatch(/64 KB/);
+    expect(body.pulled).toBeGreaterThan(64 * 1024);
+    expect(body.pulled).toBeLessThanOrEqual(64 * 1024 + chunk);
+    expect(body.cancelled).toBe(true);
+    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "Integration"`);
+    expect(rows[0].n).toBe(0);
   });
 
   it("answers 415 for a body that is not JSON", async () => {
@@ -193,6 +198,93 @@ describe("POST /api/integrations", () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     const { rows } = await sql.query(`SELECT name FROM "Integration" ORDER BY name`);
     expect(rows.map((r) => r.name)).toContain('\'; DROP TABLE "Integration"; --');
+  });
+});
+
+describe("Splunk metadata", () => {
+  const DEFAULTS = { events: "cato:events", flows: "cato:flows", audit: "cato:audit" };
+
+  async function read(id: string) {
+    return (await (await item.GET(new Request(`${BASE}/${id}`), ctx(id))).json()) as Record<string, unknown>;
+  }
+
+  it("defaults to cato-sase, cato_networks and the cato: sourcetypes, and stores them", async () => {
+    const created = await create();
+    expect(created).toMatchObject({ hecHost: "cato-sase", hecSource: "cato_networks", sourcetypes: DEFAULTS });
+    const { rows } = await sql.query(
+      `SELECT "hecHost", "hecSource", "sourcetypeEvents", "sourcetypeFlows", "sourcetypeAudit" FROM "Integration" WHERE id = $1`,
+      [created.id],
+    );
+    expect(rows[0]).toEqual({
+      hecHost: "cato-sase",
+      hecSource: "cato_networks",
+      sourcetypeEvents: "cato:events",
+      sourcetypeFlows: "cato:flows",
+      sourcetypeAudit: "cato:audit",
+    });
+  });
+
+  it("creates with overrides, a partial sourcetypes object keeping the other defaults", async () => {
+    const created = await create({
+      hecHost: " sase-paris ",
+      hecSource: "cato:prod",
+      sourcetypes: { events: "cato_json_events" },
+    });
+    const expected = {
+      hecHost: "sase-paris",
+      hecSource: "cato:prod",
+      sourcetypes: { ...DEFAULTS, events: "cato_json_events" },
+    };
+    expect(created).toMatchObject(expected);
+    expect(await read(created.id)).toMatchObject(expected);
+  });
+
+  it("edits a subset: sourcetypes left out keep their stored values", async () => {
+    const created = await create({ sourcetypes: { events: "cato_json_events", flows: "cato_json_flows" } });
+    const response = await item.PATCH(
+      jsonRequest("PATCH", `${BASE}/${created.id}`, { hecSource: "sase", sourcetypes: { flows: "flows_v2" } }),
+      ctx(created.id),
+    );
+    expect(response.status, await response.clone().text()).toBe(200);
+    const expected = {
+      hecHost: "cato-sase",
+      hecSource: "sase",
+      sourcetypes: { events: "cato_json_events", flows: "flows_v2", audit: "cato:audit" },
+    };
+    expect(await response.json()).toMatchObject(expected);
+    expect(await read(created.id)).toMatchObject(expected);
+  });
+
+  it("refuses invalid values with the field and the rule, on create and on edit, and changes nothing", async () => {
+    const refused = await collection.POST(
+      jsonRequest("POST", BASE, body({ hecHost: " ", sourcetypes: { flows: "a\u0007b", raw: "x" } })),
+      undefined,
+    );
+    expect(refused.status).toBe(422);
+    expect((await problem(refused)).invalid_params).toEqual(
+      expect.arrayContaining([
+        { name: "hecHost", reason: "Host must not be blank" },
+        { name: "sourcetypes.flows", reason: "Flows sourcetype must not contain control characters" },
+        { name: "sourcetypes.raw", reason: "raw is not a known field" },
+      ]),
+    );
+
+    const created = await create();
+    const edit = await item.PATCH(
+      jsonRequest("PATCH", `${BASE}/${created.id}`, {
+        hecSource: "s".repeat(256),
+        sourcetypes: { events: "" },
+      }),
+      ctx(created.id),
+    );
+    expect(edit.status).toBe(422);
+    expect((await problem(edit)).invalid_params).toEqual(
+      expect.arrayContaining([
+        { name: "hecSource", reason: "Source must be at most 255 characters" },
+        { name: "sourcetypes.events", reason: "Events sourcetype must not be blank" },
+      ]),
+    );
+    expect(await read(created.id)).toMatchObject({ hecSource: "cato_networks", sourcetypes: DEFAULTS });
   });
 });
 
