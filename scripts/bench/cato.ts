@@ -5,6 +5,7 @@
  * figure is what the poller itself can do; Cato's ceiling is 3,000 records x 100 calls a
  * minute = 5,000 records/s.
  */
+import { cpus, loadavg } from "node:os";
 import { Redis } from "ioredis";
 import { startCatoMock } from "@/lib/cato/mock-server";
 import { startCatoPoller } from "@/lib/cato/poller";
@@ -19,6 +20,10 @@ const REPEATS = 3;
 const CATO_CEILING = (3000 * 100) / 60;
 const ACCOUNT_ID = "48213";
 const API_KEY = "bench-cato-key-0123456789";
+
+function availableCores(): number {
+  return cpus().length;
+}
 
 export async function benchCato(): Promise<string> {
   const environment = await startBenchEnvironment();
@@ -40,6 +45,7 @@ export async function benchCato(): Promise<string> {
       },
     });
     const rates: number[] = [];
+    const loadBefore = loadavg()[0]!;
     for (let r = 0; r < REPEATS; r++) {
       process.stdout.write(`  stand-in to feed, run ${r + 1} of ${REPEATS}\n`);
       await redis.flushdb();
@@ -73,6 +79,8 @@ export async function benchCato(): Promise<string> {
       "| Path | records/s, median (min–max) of 3 runs | × Cato's ceiling (5,000 records/s) |",
       "| --- | --- | --- |",
       `| Stand-in → events feed | ${n(median)} (${n(sorted[0]!)}–${n(sorted.at(-1)!)}) | ${(median / CATO_CEILING).toFixed(1)} |`,
+      "",
+      `Load average of the machine (1 min) when the runs started: ${loadBefore.toFixed(1)} on ${availableCores()} cores. The stand-in and the poller share one Node process here, so both the server's and the client's JSON and gzip work count against the figure.`,
       "",
     ].join("\n");
   } finally {
