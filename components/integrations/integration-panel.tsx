@@ -8,10 +8,12 @@ import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
 import { showServerErrors } from "@/components/integrations/show-server-errors";
+import { SplunkMetadataFields } from "@/components/integrations/splunk-metadata-fields";
 import { TestConnectionResult } from "@/components/integrations/test-connection-result";
 import { useSaveIntegration } from "@/components/integrations/use-save-integration";
 import { useTestIntegration } from "@/components/integrations/use-test-integration";
 import { useGetSettings } from "@/components/settings/use-get-settings";
+import { DEFAULT_SPLUNK_METADATA } from "@/lib/hec/metadata";
 import { integrationFormSchema, type TIntegration, type TIntegrationFormValues } from "@/lib/integrations/schema";
 
 const EMPTY: TIntegrationFormValues = {
@@ -27,6 +29,7 @@ const EMPTY: TIntegrationFormValues = {
   audit: false,
   eventFilter: [],
   errorEvents: true,
+  ...DEFAULT_SPLUNK_METADATA,
 };
 
 function valuesOf(integration: TIntegration): TIntegrationFormValues {
@@ -43,6 +46,9 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
     audit: integration.audit,
     eventFilter: integration.eventFilter,
     errorEvents: integration.errorEvents,
+    hecHost: integration.hecHost,
+    hecSource: integration.hecSource,
+    sourcetypes: integration.sourcetypes,
   };
 }
 
@@ -266,6 +272,7 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     {err("errorEvents")}
                   </p>
                 ) : null}
+                <SplunkMetadataFields register={register} errors={errors} />
                 {errors.root?.message ? (
                   <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-800">
                     {errors.root.message}

@@ -15,6 +15,9 @@ const FORM_FIELDS: ReadonlySet<string> = new Set<keyof TIntegrationFormValues>([
   "audit",
   "eventFilter",
   "errorEvents",
+  "hecHost",
+  "hecSource",
+  "sourcetypes",
 ]);
 
 /**

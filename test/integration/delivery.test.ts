@@ -98,6 +98,8 @@ describe("delivery to Splunk HEC", () => {
     expect(status.delivery.events?.nextAttemptAt).not.toBeNull();
     expect(status.delivery.events?.lag?.records).toBe(2);
     expect(fixture.receiver.received()).toHaveLength(0);
+    // The failure is logged (and the fixture checks no token is in what was logged).
+    expect(fixture.logs()).toContain('"msg":"delivery failed"');
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("not-due");
 
     fixture.receiver.setFault({ kind: "none" });
