@@ -21,7 +21,13 @@ async function main() {
     const { address, proto } = clientOf(req.headers, req.socket.remoteAddress, TRUST_PROXY_HOPS);
     req.headers[CLIENT_ADDRESS_HEADER] = address;
     req.headers[CLIENT_PROTO_HEADER] = proto;
-    if (TRUST_PROXY_HOPS === 0) delete req.headers["x-forwarded-for"];
+    // Without a trusted proxy, forwarded headers are whatever the client wrote: Next would
+    // build the request's URL (and so the cookie's Secure flag) from them.
+    if (TRUST_PROXY_HOPS === 0) {
+      delete req.headers["x-forwarded-for"];
+      delete req.headers["x-forwarded-proto"];
+      delete req.headers["x-forwarded-host"];
+    }
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
