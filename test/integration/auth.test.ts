@@ -1,15 +1,17 @@
 /// <reference types="vite/client" />
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pruneSessions } from "@/lib/auth/sessions";
+import { ensureInitialAdmin } from "@/lib/auth/sign-in";
 import { createUser } from "@/lib/auth/users";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 import { disconnectDb } from "@/lib/db";
 import { apiKeyFor } from "@/test/helpers/auth";
+import { captureLogs, expectNoSecrets } from "@/test/helpers/logs";
 
 /**
  * Sign-in, sessions, roles, API keys and the audit trail, through the real route
@@ -61,6 +63,8 @@ const PUBLIC = new Set([
   "GET /api/auth/setup",
   "POST /api/auth/setup",
 ]);
+/** Paths no route serves answer 404 to everyone; they hold nothing to protect. */
+const NO_ROUTE = "/api/[...path]";
 
 function request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
   return new Request(`${BASE}${path}`, {
@@ -80,11 +84,22 @@ async function call(path: string, method: string, options: Parameters<typeof req
   return (routes[method] as THandler)(request(method, path, options), { params: Promise.resolve(params) });
 }
 
-const bearer = async (role: "admin" | "viewer") => ({ authorization: `Bearer ${await apiKeyFor(role)}` });
+const bearer = async (role: "admin" | "viewer") => {
+  const key = await apiKeyFor(role);
+  apiKeys.add(key);
+  return { authorization: `Bearer ${key}` };
+};
+
+/** Session tokens and API keys handed out during the tests, checked against the log output. */
+const sessionTokens = new Set<string>();
+const apiKeys = new Set<string>();
 
 function cookieOf(response: Response): string {
   const header = response.headers.get("set-cookie") ?? "";
-  return header.split(";")[0]!;
+  const cookie = header.split(";")[0]!;
+  const token = cookie.slice(cookie.indexOf("=") + 1);
+  if (token) sessionTokens.add(token);
+  return cookie;
 }
 
 let nextAddress = 1;
@@ -108,17 +123,50 @@ async function latestAudit(action: string) {
   return rows[0] as Record<string, unknown> | undefined;
 }
 
+// What the route handlers and services log, kept to check for secrets after each test.
+const logs = captureLogs();
+const PASSWORDS = [
+  PASSWORD,
+  "a brand new passphrase",
+  "a fresh passphrase 1",
+  "not the password at all",
+  "not my password",
+  "wrong password",
+  "Winter2026!!x",
+  "guess number",
+];
+
+// A user made before the tests, who must be there afterwards with the role they had,
+// whatever the order the tests ran in.
+const BYSTANDER = `bystander-${Date.now()}@example.com`;
+
 beforeAll(async () => {
   // Failure counters of earlier runs would block this run's sign-ins.
   const redis = new Redis(process.env.REDIS_URL!);
   const keys = await redis.keys("signin:fail:*");
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
+  await createUser({ email: BYSTANDER, password: PASSWORD, role: "admin" }, SYSTEM_CALLER);
+});
+
+afterEach(() => {
+  const text = logs.text();
+  logs.clear();
+  expectNoSecrets(text, {
+    password: PASSWORDS,
+    "setup code": [SETUP_CODE],
+    "HEC token": [TOKEN],
+    "API key": [...apiKeys],
+    "session token": [...sessionTokens],
+  });
 });
 
 afterAll(async () => {
+  const { rows } = await sql.query(`SELECT role FROM "User" WHERE email = $1`, [BYSTANDER]);
+  await sql.query(`DELETE FROM "User" WHERE email = $1`, [BYSTANDER]);
   await sql.end();
   await disconnectDb();
+  expect(rows).toEqual([{ role: "admin" }]);
 });
 
 describe("every route needs a signed-in caller", () => {
@@ -126,6 +174,7 @@ describe("every route needs a signed-in caller", () => {
     const handlers = await allHandlers();
     expect(handlers.length).toBeGreaterThan(20);
     for (const { path, method, handler, context } of handlers) {
+      if (path === NO_ROUTE) continue;
       if (PUBLIC.has(`${method} ${path.replace(/\[(\w+)\]/g, ":$1")}`) || PUBLIC.has(`${method} ${path}`)) continue;
       const response = await handler(new Request(`${BASE}${path}`, { method }), context);
       expect(response.status, `${method} ${path}`).toBe(401);
@@ -146,7 +195,7 @@ describe("every route needs a signed-in caller", () => {
   it("refuses every change from a Viewer with 403, session or API key", async () => {
     const viewer = await bearer("viewer");
     for (const { path, method, handler, context } of await allHandlers()) {
-      if (method === "GET" || PUBLIC.has(`${method} ${path}`)) continue;
+      if (method === "GET" || path === NO_ROUTE || PUBLIC.has(`${method} ${path}`)) continue;
       const response = await handler(
         new Request(`${BASE}${path}`, {
           method,
@@ -324,6 +373,7 @@ describe("API keys", () => {
     const created = await call("/api/api-keys", "POST", { headers: admin, body: { name: "SOAR", role: "viewer" } });
     expect(created.status).toBe(201);
     const { key, apiKey } = (await created.json()) as { key: string; apiKey: { id: string; prefix: string } };
+    apiKeys.add(key);
     expect(key).toMatch(/^sck_[\w-]{43}$/);
     expect(key.startsWith(apiKey.prefix)).toBe(true);
 
@@ -342,6 +392,52 @@ describe("API keys", () => {
     expect(revoked.status).toBe(200);
     expect((await call("/api/integrations", "GET", { headers: withKey })).status).toBe(401);
     expect((await latestAudit("api_key.revoked"))?.targetLabel).toBe("SOAR");
+  });
+
+  it("answer to the user who made them: demoting revokes their Admin keys, deleting revokes all, audited", async () => {
+    await newUser("admin"); // another Admin, so that this one may be demoted
+    const email = await newUser("admin");
+    const cookie = cookieOf(await signIn(email, PASSWORD));
+    const make = async (headers: Record<string, string>, name: string, role: "admin" | "viewer") => {
+      const response = await call("/api/api-keys", "POST", { headers, body: { name, role } });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { key: string; apiKey: { id: string; createdBy: string } };
+    };
+    const adminKey = await make({ cookie }, "Owner admin", "admin");
+    const viewerKey = await make({ cookie }, "Owner viewer", "viewer");
+    // A key made with a key answers to the same user.
+    const madeByKey = await make({ authorization: `Bearer ${adminKey.key}` }, "Owner chained", "admin");
+    expect(adminKey.apiKey.createdBy).toBe(email);
+    const works = async (key: string) =>
+      (await call("/api/integrations", "GET", { headers: { authorization: `Bearer ${key}` } })).status;
+
+    const { rows } = await sql.query(`SELECT id FROM "User" WHERE email = $1`, [email]);
+    const userId = rows[0].id as string;
+    const admin = await bearer("admin");
+    const demoted = await call(
+      `/api/users/${userId}`,
+      "PATCH",
+      { headers: admin, body: { role: "viewer" } },
+      { id: userId },
+    );
+    expect(demoted.status).toBe(200);
+    expect(await works(adminKey.key)).toBe(401);
+    expect(await works(madeByKey.key)).toBe(401);
+    expect(await works(viewerKey.key)).toBe(200);
+    const revokedOnDemote = await sql.query(
+      `SELECT "targetId", details FROM "AuditEntry" WHERE action = 'api_key.revoked' AND "targetId" = ANY($1)`,
+      [[adminKey.apiKey.id, madeByKey.apiKey.id, viewerKey.apiKey.id]],
+    );
+    expect(revokedOnDemote.rows.map((r) => r.targetId as string).sort()).toEqual(
+      [adminKey.apiKey.id, madeByKey.apiKey.id].sort(),
+    );
+    expect(revokedOnDemote.rows[0].details).toEqual({ reason: "user made a Viewer", createdBy: email });
+
+    const removed = await call(`/api/users/${userId}`, "DELETE", { headers: admin }, { id: userId });
+    expect(removed.status).toBe(204);
+    expect(await works(viewerKey.key)).toBe(401);
+    expect((await latestAudit("api_key.revoked"))?.targetId).toBe(viewerKey.apiKey.id);
+    expect((await latestAudit("api_key.revoked"))?.details).toEqual({ reason: "user deleted", createdBy: email });
   });
 
   it("names the field and the rule when a key's fields are wrong", async () => {
@@ -385,19 +481,28 @@ describe("users", () => {
       { name: "password", reason: "password must be at least 12 characters" },
     ]);
 
-    await sql.query(`UPDATE "User" SET role = 'viewer' WHERE email <> $1`, [email]);
-    await sql.query(`UPDATE "User" SET role = 'admin' WHERE email = $1`, [email]);
-    const demote = await call(
-      `/api/users/${user.id as string}`,
-      "PATCH",
-      { headers: admin, body: { role: "viewer" } },
-      { id: user.id },
+    // The new user as the last Admin; the others get their role back afterwards, so no
+    // other test depends on running before this one.
+    const { rows: demoted } = await sql.query<{ id: string }>(
+      `UPDATE "User" SET role = 'viewer' WHERE email <> $1 AND role = 'admin' RETURNING id`,
+      [email],
     );
-    expect(demote.status).toBe(409);
-    const remove = await call(`/api/users/${user.id as string}`, "DELETE", { headers: admin }, { id: user.id });
-    expect(remove.status).toBe(409);
-    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "User" WHERE role = 'admin'`);
-    expect(rows[0].n).toBe(1);
+    try {
+      await sql.query(`UPDATE "User" SET role = 'admin' WHERE email = $1`, [email]);
+      const demote = await call(
+        `/api/users/${user.id as string}`,
+        "PATCH",
+        { headers: admin, body: { role: "viewer" } },
+        { id: user.id },
+      );
+      expect(demote.status).toBe(409);
+      const remove = await call(`/api/users/${user.id as string}`, "DELETE", { headers: admin }, { id: user.id });
+      expect(remove.status).toBe(409);
+      const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "User" WHERE role = 'admin'`);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await sql.query(`UPDATE "User" SET role = 'admin' WHERE id = ANY($1)`, [demoted.map((r) => r.id)]);
+    }
   });
 
   it("signs a user out everywhere when an admin sets a new password", async () => {
@@ -511,8 +616,24 @@ describe("audit trail", () => {
 });
 
 describe("first-run setup", () => {
+  // Setup is offered only while there are no users: set the users and their sessions
+  // aside, and put them back afterwards, so no other test depends on running before this.
+  let savedUsers: unknown[] = [];
+  let savedSessions: unknown[] = [];
   beforeAll(async () => {
+    savedUsers = (await sql.query(`SELECT * FROM "User"`)).rows;
+    savedSessions = (await sql.query(`SELECT * FROM "Session"`)).rows;
     await sql.query(`DELETE FROM "User"`);
+  });
+
+  afterAll(async () => {
+    await sql.query(`DELETE FROM "User"`);
+    await sql.query(`INSERT INTO "User" SELECT * FROM json_populate_recordset(NULL::"User", $1)`, [
+      JSON.stringify(savedUsers),
+    ]);
+    await sql.query(`INSERT INTO "Session" SELECT * FROM json_populate_recordset(NULL::"Session", $1)`, [
+      JSON.stringify(savedSessions),
+    ]);
   });
 
   it("creates the first Admin with the setup code, once", async () => {
@@ -536,5 +657,11 @@ describe("first-run setup", () => {
     expect(second.status).toBe(409);
     expect(await (await call("/api/auth/setup", "GET")).json()).toEqual({ needed: false, available: false });
     expect((await latestAudit("auth.setup"))?.actorLabel).toBe("first@example.com");
+  });
+
+  it("removes a setup code file left on disk once an Admin exists (made from ADMIN_EMAIL, or earlier)", async () => {
+    writeFileSync(process.env.SETUP_CODE_FILE!, SETUP_CODE);
+    expect(await ensureInitialAdmin()).toBe("exists");
+    expect(existsSync(process.env.SETUP_CODE_FILE!)).toBe(false);
   });
 });
