@@ -17,6 +17,7 @@ export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
   "integration.paused": "Integration paused",
   "integration.resumed": "Integration resumed",
   "integration.deleted": "Integration deleted",
+  "integration.tested": "Connection tested",
   "cato_account.connected": "Cato account connected",
   "cato_account.updated": "Cato account changed",
   "cato_account.disconnected": "Cato account disconnected",

@@ -7,6 +7,7 @@ import { useForm, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
+import { IndexerAckField } from "@/components/integrations/indexer-ack-field";
 import { showServerErrors } from "@/components/integrations/show-server-errors";
 import { SplunkMetadataFields } from "@/components/integrations/splunk-metadata-fields";
 import { TestConnectionResult } from "@/components/integrations/test-connection-result";
@@ -29,6 +30,7 @@ const EMPTY: TIntegrationFormValues = {
   audit: false,
   eventFilter: [],
   errorEvents: true,
+  indexerAck: false,
   ...DEFAULT_SPLUNK_METADATA,
 };
 
@@ -46,6 +48,7 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
     audit: integration.audit,
     eventFilter: integration.eventFilter,
     errorEvents: integration.errorEvents,
+    indexerAck: integration.indexerAck,
     hecHost: integration.hecHost,
     hecSource: integration.hecSource,
     sourcetypes: integration.sourcetypes,
@@ -272,6 +275,7 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     {err("errorEvents")}
                   </p>
                 ) : null}
+                <IndexerAckField register={register} error={err("indexerAck")} />
                 <SplunkMetadataFields register={register} errors={errors} />
                 {errors.root?.message ? (
                   <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-800">

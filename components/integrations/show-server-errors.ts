@@ -15,6 +15,7 @@ const FORM_FIELDS: ReadonlySet<string> = new Set<keyof TIntegrationFormValues>([
   "audit",
   "eventFilter",
   "errorEvents",
+  "indexerAck",
   "hecHost",
   "hecSource",
   "sourcetypes",

@@ -57,6 +57,26 @@ function checkDestination(ingestionUrl: string): void {
   }
 }
 
+/**
+ * Where a stored HEC token may go: the scheme, host, port and path prefix of the URL it
+ * was entered for. Sending it anywhere else (an edited URL, a test against another URL)
+ * needs the key entered again, so nobody who can edit an integration can make the
+ * console hand its token to a host of their choosing.
+ */
+export function destinationOf(ingestionUrl: string): string {
+  const url = new URL(ingestionUrl);
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return `${url.protocol}//${url.hostname.toLowerCase()}:${port}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+export const KEY_FOR_NEW_DESTINATION = "Enter the API key again to send data to a new destination";
+
+function keyNeededForNewDestination(): AppError {
+  return new AppError("validation_failed", `${KEY_FOR_NEW_DESTINATION}.`, [
+    { name: "apiKey", reason: KEY_FOR_NEW_DESTINATION },
+  ]);
+}
+
 function notFound(): AppError {
   return new AppError("not_found", "No integration has this id.");
 }
@@ -193,6 +213,7 @@ export async function createIntegration(input: unknown, caller: TCaller): Promis
           audit: data.audit,
           eventFilter: data.eventFilter,
           errorEvents: data.errorEvents,
+          indexerAck: data.indexerAck,
           paused: data.paused,
           hecHost: data.hecHost,
           hecSource: data.hecSource,
@@ -239,6 +260,14 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
   const current = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
   if (!current) throw notFound();
 
+  if (
+    data.ingestionUrl !== undefined &&
+    data.apiKey === undefined &&
+    destinationOf(data.ingestionUrl) !== destinationOf(current.ingestionUrl)
+  ) {
+    throw keyNeededForNewDestination();
+  }
+
   const sourcesProblem = checkDataSources({
     events: data.events ?? current.events,
     flows: data.flows ?? current.flows,
@@ -272,6 +301,7 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
           ...(data.audit !== undefined ? { audit: data.audit } : {}),
           ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
           ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
+          ...(data.indexerAck !== undefined ? { indexerAck: data.indexerAck } : {}),
           ...(data.paused !== undefined ? { paused: data.paused } : {}),
           ...(data.hecHost !== undefined ? { hecHost: data.hecHost } : {}),
           ...(data.hecSource !== undefined ? { hecSource: data.hecSource } : {}),
@@ -337,7 +367,10 @@ function takeTestFlag(input: unknown): { sendTestEvent: boolean; rest: unknown }
   return { sendTestEvent: sendTestEvent === true, rest };
 }
 
-function runTest(target: { ingestionUrl: string; token: string; index: string | null }, sendTestEvent: boolean) {
+function runTest(
+  target: { ingestionUrl: string; token: string; index: string | null; indexerAck: boolean },
+  sendTestEvent: boolean,
+) {
   const env = serverEnv();
   return testConnection(target, {
     sendTestEvent,
@@ -346,16 +379,45 @@ function runTest(target: { ingestionUrl: string; token: string; index: string | 
   });
 }
 
+/** Every connection test is audited: who, which integration, the destination host, the result. */
+async function auditTest(
+  caller: TCaller,
+  target: { id: string; label: string } | null,
+  ingestionUrl: string,
+  sendTestEvent: boolean,
+  result: TTestResult,
+): Promise<TTestResult> {
+  await recordAudit(db(), caller, {
+    action: "integration.tested",
+    outcome: result.ok ? "success" : "failure",
+    ...(target ? { target: { type: "integration", ...target } } : {}),
+    details: {
+      host: new URL(ingestionUrl).host,
+      sendTestEvent,
+      result: result.ok ? "passed" : "failed",
+      ...(target ? {} : { saved: false }),
+    },
+  });
+  return result;
+}
+
 /** Tests an integration that is not saved: the same body as a create, plus sendTestEvent. */
-export async function testNewIntegration(input: unknown): Promise<TTestResult> {
+export async function testNewIntegration(input: unknown, caller: TCaller): Promise<TTestResult> {
   const { sendTestEvent, rest } = takeTestFlag(input);
   const data = parseOrThrow(schemas().create, rest);
   checkDestination(data.ingestionUrl);
-  return runTest({ ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index }, sendTestEvent);
+  const result = await runTest(
+    { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index, indexerAck: data.indexerAck },
+    sendTestEvent,
+  );
+  return auditTest(caller, null, data.ingestionUrl, sendTestEvent, result);
 }
 
-/** Tests a saved integration, with any unsaved changes from the body; no apiKey means the stored one. */
-export async function testSavedIntegration(id: string, input: unknown): Promise<TTestResult> {
+/**
+ * Tests a saved integration, with any unsaved changes from the body. No apiKey means the
+ * stored one, which goes only to the destination it was saved for.
+ */
+export async function testSavedIntegration(id: string, input: unknown, caller: TCaller): Promise<TTestResult> {
   const { sendTestEvent, rest } = takeTestFlag(input ?? {});
   const data = parseOrThrow(schemas().update, rest);
   const row = await findRow(id);
@@ -363,6 +425,7 @@ export async function testSavedIntegration(id: string, input: unknown): Promise<
   checkDestination(ingestionUrl);
   let token = data.apiKey;
   if (token === undefined) {
+    if (destinationOf(ingestionUrl) !== destinationOf(row.ingestionUrl)) throw keyNeededForNewDestination();
     try {
       token = decryptToken(row.tokenCiphertext, serverEnv().encryptionKey, row.id);
     } catch {
@@ -371,5 +434,14 @@ export async function testSavedIntegration(id: string, input: unknown): Promise<
       ]);
     }
   }
-  return runTest({ ingestionUrl, token, index: data.index !== undefined ? data.index : row.index }, sendTestEvent);
+  const result = await runTest(
+    {
+      ingestionUrl,
+      token,
+      index: data.index !== undefined ? data.index : row.index,
+      indexerAck: data.indexerAck ?? row.indexerAck,
+    },
+    sendTestEvent,
+  );
+  return auditTest(caller, { id: row.id, label: row.name }, ingestionUrl, sendTestEvent, result);
 }

@@ -82,7 +82,9 @@ describe("delivery to Splunk HEC", () => {
     const created = await integration();
     const records = Array.from({ length: 300 }, () => event({ pad: "p".repeat(1000) }));
     await appendEvents(records);
-    expect(await runPump(ctx({ batchMaxBytes: 50_000 }), created.id, "events", 20_000)).toBe("caught-up");
+    // One request at a time: arrival order is send order.
+    const config = { batchMaxBytes: 50_000, maxInFlight: 1 };
+    expect(await runPump(ctx(config), created.id, "events", 20_000)).toBe("caught-up");
     expect(receivedN()).toEqual(records.map((r) => r.n));
     expect(fixture.receiver.requests().length).toBeGreaterThan(5);
   });
