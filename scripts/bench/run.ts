@@ -8,6 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { format } from "prettier";
 import { benchThroughput, type TThroughput } from "./delivery";
 import { startBenchEnvironment } from "./environment";
+import { benchCato } from "./cato";
 import { benchFeedMemory } from "./feed-memory";
 import { benchIngest } from "./ingest";
 import { benchLargeRecords } from "./large-records";
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     ["delivery", benchDelivery],
     ["latency", benchLatencySection],
     ["backlog-memory", benchBacklogMemory],
+    ["cato", benchCato],
   ];
   let doc = readFileSync(DOC, "utf8");
   for (const [name, run] of sections) {
