@@ -15,6 +15,8 @@ import * as collectionRoutes from "@/app/api/integrations/route";
 import * as newTestRoutes from "@/app/api/integrations/test/route";
 import * as metricsRoutes from "@/app/api/metrics/route";
 import * as settingsRoutes from "@/app/api/settings/route";
+import * as catoAccountRoutes from "@/app/api/cato-account/route";
+import * as catoAccountTestRoutes from "@/app/api/cato-account/test/route";
 import * as apiKeyItemRoutes from "@/app/api/api-keys/[id]/route";
 import * as apiKeysRoutes from "@/app/api/api-keys/route";
 import * as auditRoutes from "@/app/api/audit/route";
@@ -46,6 +48,8 @@ const collection = signedIn(collectionRoutes);
 const newTest = signedIn(newTestRoutes);
 const metrics = signedIn(metricsRoutes);
 const settings = signedIn(settingsRoutes);
+const catoAccount = signedIn(catoAccountRoutes);
+const catoAccountTest = signedIn(catoAccountTestRoutes);
 const apiKeyItem = signedIn(apiKeyItemRoutes);
 const apiKeys = signedIn(apiKeysRoutes);
 const audit = signedIn(auditRoutes);
@@ -464,6 +468,18 @@ const ROUTES: TRoute[] = [
     module: settings,
     successType: JSON_TYPE,
     build: (m) => ({ method: m, path: `/api/settings${hostileQuery()}` }),
+  },
+  {
+    name: "cato-account",
+    module: catoAccount,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: `/api/cato-account${hostileQuery()}`, body: hostileBody("integration") }),
+  },
+  {
+    name: "cato-account/test",
+    module: catoAccountTest,
+    successType: JSON_TYPE,
+    build: (m) => ({ method: m, path: "/api/cato-account/test", body: hostileBody("integration") }),
   },
   {
     name: "events",
