@@ -67,7 +67,22 @@ type TDrill = {
    * drill, and its peak resident memory must stay under this many MB.
    */
   maxWorkerRssMb?: number;
+  /** The receiver acknowledges indexing and the integrations wait for it (indexerAck). */
+  isAck?: boolean;
+  /** Worker settings of this drill. */
+  workerEnv?: Record<string, string>;
 };
+
+async function killTenTimes(ctx: TDrillContext): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const before = ctx.delivered();
+    await waitUntil(() => ctx.delivered() > before + 1000 || ctx.delivered() >= 60_000, 120_000, "some progress");
+    ctx.worker.kill("SIGKILL");
+    await new Promise((r) => ctx.worker.once("exit", r));
+    await ctx.restartWorker();
+  }
+  return "killed 10 times, each after at least 1,000 more records arrived";
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -114,16 +129,17 @@ const DRILLS: TDrill[] = [
     name: "sigkill",
     title: "Worker killed with SIGKILL ten times during delivery, restarted each time",
     records: 60_000,
-    async run(ctx) {
-      for (let i = 0; i < 10; i++) {
-        const before = ctx.delivered();
-        await waitUntil(() => ctx.delivered() > before + 1000 || ctx.delivered() >= 60_000, 120_000, "some progress");
-        ctx.worker.kill("SIGKILL");
-        await new Promise((r) => ctx.worker.once("exit", r));
-        await ctx.restartWorker();
-      }
-      return "killed 10 times, each after at least 1,000 more records arrived";
-    },
+    run: async (ctx) => `${await killTenTimes(ctx)}; window of 4 requests in flight`,
+  },
+  {
+    name: "sigkill-ack",
+    title: "Worker killed with SIGKILL ten times, with indexer acknowledgment on",
+    records: 60_000,
+    isAck: true,
+    // Splunk forgets an ack once reported: a worker killed between the poll and the commit
+    // leaves batches whose acks never come again, resent after the ack timeout.
+    workerEnv: { HEC_ACK_TIMEOUT_MS: "20000" },
+    run: async (ctx) => `${await killTenTimes(ctx)}; window of 4, unacknowledged batches resent after 20 s`,
   },
   {
     name: "receiver-down",
@@ -264,7 +280,8 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
   // With several integrations, each writes to an index of its own, which tells their copies apart.
   const indexes = integrationCount > 1 ? Array.from({ length: integrationCount }, (_, k) => `drill-${k}`) : [];
   const receiverOptions = indexes.length > 0 ? { indexes } : {};
-  let receiver = await startHecReceiver({ certificate: environment.certificate, ...receiverOptions });
+  const ackEnabled = drill.isAck ?? false;
+  let receiver = await startHecReceiver({ certificate: environment.certificate, ...receiverOptions, ackEnabled });
   const port = receiver.port;
   const token = receiver.token;
   const expected = drill.records * integrationCount;
@@ -291,6 +308,7 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
             name: `Drill ${drill.name} ${k} ${Date.now()}`,
             ingestionUrl: receiver.url,
             apiKey: token,
+            indexerAck: ackEnabled,
             ...(indexes[k] ? { index: indexes[k] } : {}),
           },
           SYSTEM_CALLER,
@@ -299,7 +317,7 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
     }
     if (drill.seed) await drill.seed(redis);
     else await appendInSlices(redis, () => smallEvents(0, drill.records));
-    worker = startWorker(environment.env);
+    worker = startWorker({ ...environment.env, ...drill.workerEnv });
     const firstWorker = worker;
     await waitForWorkerReady(redis);
     const ctx: TDrillContext = {
@@ -313,11 +331,17 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
       },
       faultSeconds,
       async restartWorker() {
-        worker = startWorker(environment.env);
+        worker = startWorker({ ...environment.env, ...drill.workerEnv });
       },
       async restartReceiver() {
         tally(receiver);
-        receiver = await startHecReceiver({ certificate: environment.certificate, port, tokens: [token] });
+        receiver = await startHecReceiver({
+          certificate: environment.certificate,
+          port,
+          tokens: [token],
+          ...receiverOptions,
+          ackEnabled,
+        });
       },
       delivered: () => seen.size + new Set(receiver.received().map(keyOf)).size,
     };
