@@ -1,13 +1,18 @@
 import { defineConfig } from "@playwright/test";
 import { ADMIN_STATE, E2E_ADMIN } from "./e2e/accounts";
+import { chromiumExecutable } from "./e2e/browser";
 import { E2E_CERT_DIR } from "./e2e/certificate-dir";
 import { loadLoopbackCertificate } from "./lib/hec-receiver/certificate";
+import { freePort } from "./scripts/lib/processes";
 
 /**
  * Browser tests drive the real product as `npm start` runs it: embedded PostgreSQL
- * and Redis in a throw-away data directory, the production build, the worker.
+ * and Redis in a throw-away data directory, on ports free at start, the production
+ * build, the worker. The product listens on E2E_PORT, or on a port free when the run
+ * starts (kept in E2E_PORT for the test workers, which read this file again).
  */
-const PORT = Number(process.env.E2E_PORT ?? 3210);
+process.env.E2E_PORT ||= String(await freePort());
+const PORT = Number(process.env.E2E_PORT);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /**
@@ -31,7 +36,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumExecutable(),
       args: [
         "--headless",
         "--no-sandbox",

@@ -9,7 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**"],
+    // test/http runs on its own config (vitest.http.config.ts): it starts the product.
+    exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**", "test/http/**"],
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,

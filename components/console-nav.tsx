@@ -12,6 +12,7 @@ const SECTIONS = [
     heading: "Administration",
     links: [
       { href: "/audit", label: "Audit Trail" },
+      { href: "/cato-account", label: "Cato Account" },
       { href: "/access", label: "Users & API Keys", adminOnly: true },
     ],
   },

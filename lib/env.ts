@@ -149,6 +149,40 @@ const ZServerEnv = z.object({
     .min(1, "must be at least 1")
     .max(1440, "must be at most 1440")
     .default(15),
+  /** Overrides the region's endpoint for Cato's API (a private API gateway, a stand-in for tests). */
+  CATO_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), "must be an http:// or https:// URL")
+      .optional(),
+  ),
+  CATO_POLL_INTERVAL_MS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(10, "must be at least 10")
+    .max(3_600_000, "must be at most 3600000")
+    .default(5000),
+  /** Cato allows 100 eventsFeed calls a minute per account, shared by every tool of the customer. */
+  CATO_EVENTS_CALLS_PER_MINUTE: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 100")
+    .max(100, "must be between 1 and 100")
+    .default(60),
+  /** Cato allows 5 auditFeed calls a minute per account. */
+  CATO_AUDIT_CALLS_PER_MINUTE: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 5")
+    .max(5, "must be between 1 and 5")
+    .default(5),
+  CATO_TIMEOUT_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .positive("must be above 0")
+    .max(600, "must be at most 600")
+    .default(60),
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.string().trim().optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
   SETUP_CODE_FILE: z.preprocess(emptyToUndefined, z.string().optional()),

@@ -1,6 +1,6 @@
 /**
  * Drives scripts/migrate.ts as a child process, the way CI and developers run it.
- * Needs a PostgreSQL server (TEST_PG_URL, default the machine's); works in its own scratch
+ * Uses the run's PostgreSQL server (TEST_PG_URL, set by test/global-setup.ts); works in its own scratch
  * database, and the runner makes and drops its own shadow databases.
  */
 import { execFile } from "node:child_process";
@@ -12,7 +12,11 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SERVER_URL = process.env.TEST_PG_URL ?? "postgresql://root@127.0.0.1:5432/root";
+const SERVER_URL = (() => {
+  const url = process.env.TEST_PG_URL;
+  if (!url) throw new Error("TEST_PG_URL is unset: run this file through vitest, whose global setup provides it");
+  return url;
+})();
 const DB_NAME = `mig_test_${randomBytes(6).toString("hex")}`;
 const DB_URL = (() => {
   const u = new URL(SERVER_URL);

@@ -32,6 +32,8 @@ import { dispatchPumps } from "./dispatch";
 import { createSimulation } from "./simulate";
 import { trimFeeds } from "./trim-feeds";
 import { pruneSessions } from "@/lib/auth/sessions";
+import { startCatoPoller } from "@/lib/cato/poller";
+import { isCatoAccountActive } from "@/lib/cato/target";
 
 /**
  * The worker process: maintenance jobs (the simulator's ticks, feed retention, the
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     rate: env.SIMULATOR_RATE,
     maxFeedLength: env.FEED_MAX_RECORDS,
     retentionHours: env.FEED_RETENTION_HOURS,
+    // Real and simulated data never mix: nothing is simulated while a Cato account is connected.
+    isSilenced: () => isCatoAccountActive(db()),
   });
 
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: redis, defaultJobOptions: DEFAULT_JOB_OPTIONS });
@@ -140,6 +144,22 @@ async function main(): Promise<void> {
   deliveryWorker.on("failed", (job, error) =>
     logger.warn("delivery job failed", { job: job?.name, pump: job?.id, error: error.message }),
   );
+  // Every worker runs the Cato poller's loop; the account's lease lets one of them call Cato.
+  const catoRedis = createRedis("worker");
+  const catoPoller = startCatoPoller({
+    redis: catoRedis,
+    prisma: db(),
+    encryptionKey: env.encryptionKey,
+    apiUrlOverride: env.CATO_API_URL,
+    pollIntervalMs: env.CATO_POLL_INTERVAL_MS,
+    eventsCallsPerMinute: env.CATO_EVENTS_CALLS_PER_MINUTE,
+    auditCallsPerMinute: env.CATO_AUDIT_CALLS_PER_MINUTE,
+    timeoutMs: env.CATO_TIMEOUT_SECONDS * 1000,
+    maxFeedLength: env.FEED_MAX_RECORDS,
+    retentionHours: env.FEED_RETENTION_HOURS,
+    owner: workerId,
+    signal: shutdown.signal,
+  });
   logger.info("worker ready", {
     workerId,
     simulator: env.SIMULATOR === "on" ? `${env.SIMULATOR_RATE} records/s per feed, seed ${seed}` : "off",
@@ -154,7 +174,8 @@ async function main(): Promise<void> {
     shutdown.abort();
     closeHecConnections();
     try {
-      await Promise.all([worker.close(), deliveryWorker.close()]);
+      await Promise.all([worker.close(), deliveryWorker.close(), catoPoller.stopped]);
+      await catoRedis.quit();
       await Promise.all([queue.close(), deliveryQueue.close()]);
       await disconnectDb();
       await redis.del(heartbeatKey);

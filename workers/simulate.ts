@@ -16,6 +16,8 @@ export function createSimulation(options: {
   maxFeedLength: number;
   /** How long big records are kept beside the feed (its retention). */
   retentionHours?: number;
+  /** True while the simulator must write nothing (a real Cato account is connected). */
+  isSilenced?: () => Promise<boolean>;
 }) {
   const simulator = createSimulator({ seed: options.seed });
   let lastTick = 0;
@@ -23,6 +25,11 @@ export function createSimulation(options: {
   let owedFlows = 0;
 
   return async function tick(redis: Redis, nowMs = Date.now()): Promise<{ events: number; flows: number }> {
+    if (options.isSilenced && (await options.isSilenced())) {
+      // Time passes without owing records, so nothing bursts out when it resumes.
+      lastTick = nowMs;
+      return { events: 0, flows: 0 };
+    }
     const seconds = lastTick === 0 ? 1 : Math.min(MAX_CATCH_UP_SECONDS, (nowMs - lastTick) / 1000);
     lastTick = nowMs;
     owedEvents += options.rate * seconds;

@@ -17,6 +17,10 @@ export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
   "integration.paused": "Integration paused",
   "integration.resumed": "Integration resumed",
   "integration.deleted": "Integration deleted",
+  "cato_account.connected": "Cato account connected",
+  "cato_account.updated": "Cato account changed",
+  "cato_account.disconnected": "Cato account disconnected",
+  "cato_account.tested": "Cato account tested",
 };
 
 /** A refused attempt is not the thing it attempted: it gets words of its own. */

@@ -18,6 +18,10 @@ export const AUDIT_ACTIONS = [
   "integration.paused",
   "integration.resumed",
   "integration.deleted",
+  "cato_account.connected",
+  "cato_account.updated",
+  "cato_account.disconnected",
+  "cato_account.tested",
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -10,6 +10,7 @@ import { markerSeq } from "@/lib/feeds/marker";
 import type { Delivery, Integration, PrismaClient } from "@/lib/generated/prisma/client";
 import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
 import { buildBatch, type TBatch, type TBatchLimits } from "@/lib/hec/batch";
+import { envelopeMetadata } from "@/lib/hec/metadata";
 import { classifyReply } from "@/lib/hec/replies";
 import { DestinationError, postToHec, type THecResponse } from "@/lib/hec/sender";
 import { hecEventUrl } from "@/lib/integrations/ingestion-url";
@@ -148,34 +149,15 @@ function hecCode(body: string): number | null {
 }
 
 /**
- * How many records to read at once: about two batches' worth by bytes (records are
- * ~1.5 KB, a batch ~1 MB), never more than the record cap, so memory stays bounded
- * with many pumps running at once.
- */
-/** The last average record size each pump saw, so its next run reads the right amount at once. */
-const recordSizes = new Map<string, number>();
-
-function readCount(limits: TBatchLimits, averageBytes: number): number {
-  // Unknown size: one record. A feed can hold Detection and Response records of 5 MB each,
-  // and reading many of those at once is what costs memory.
-  if (averageBytes <= 0) return 1;
-  return Math.max(1, Math.min(limits.maxRecords, Math.ceil((2 * limits.maxBytes) / (averageBytes + 120))));
-}
-
-/**
- * A read can bring several Detection and Response records of 5 MB each: keep only what
- * fits the byte budget (at least one record), so a pump's memory stays bounded; the rest
- * is read again after the last record kept.
+ * How much to read at once: about two batches' worth by bytes, never more than the
+ * record cap, and never more than READ_AHEAD_MAX_BYTES, so memory stays bounded with
+ * many pumps running at once whatever the records hold. The read itself stops at the
+ * byte budget (readAfter's maxBytes), so no estimate of record sizes is involved.
  */
 const READ_AHEAD_MAX_BYTES = 4 * 1024 * 1024;
 
-function keepWithin(entries: TFeedEntry[], maxBytes: number): TFeedEntry[] {
-  let bytes = 0;
-  for (let i = 0; i < entries.length; i++) {
-    bytes += entries[i]!.json.length;
-    if (bytes > maxBytes && i > 0) return entries.slice(0, i);
-  }
-  return entries;
+function readBudget(limits: TBatchLimits): { count: number; maxBytes: number } {
+  return { count: limits.maxRecords, maxBytes: Math.max(1, Math.min(READ_AHEAD_MAX_BYTES, 2 * limits.maxBytes)) };
 }
 
 const LARGE_RECORD_CHARS = 1_000_000;
@@ -261,8 +243,6 @@ export async function runPump(
   let readAhead: TFeedEntry[] = [];
   let readCursor: string | null = null;
   let pendingGap = 0;
-  const sizeKey = `${integrationId}/${source}`;
-  let averageBytes = recordSizes.get(sizeKey) ?? 0;
   let inFlight: TInFlight | null = null;
   let finalOutcome: TPumpOutcome | null = null;
   // The marker as committed by this run, ahead of what a batch prepared earlier read.
@@ -286,12 +266,8 @@ export async function runPump(
         const { integration, delivery } = loaded;
         if (readAhead.length === 0) {
           const from = readCursor ?? delivery.marker;
-          if (averageBytes <= 0) {
-            // Learn the records' size from one before reading many of them.
-            const peek = await readAfter(ctx.redis, source, from, 1);
-            if (peek.entries[0]) averageBytes = peek.entries[0].json.length;
-          }
-          const read = await readAfter(ctx.redis, source, from, readCount(limits, averageBytes));
+          const budget = readBudget(limits);
+          const read = await readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
           if (read.isMarkerAhead && !inFlight) {
             // The feed was replaced (its data lost); start over from its current head.
             const head = await headMarker(ctx.redis, source);
@@ -312,10 +288,8 @@ export async function runPump(
             if (!inFlight) return "caught-up";
             finalOutcome = "caught-up";
           } else {
-            readAhead = keepWithin(read.entries, READ_AHEAD_MAX_BYTES);
+            readAhead = read.entries;
             readCursor = readAhead.at(-1)!.marker;
-            averageBytes = read.entries.reduce((sum, e) => sum + e.json.length, 0) / read.entries.length;
-            recordSizes.set(sizeKey, averageBytes);
             pendingGap += read.gap;
           }
         }
@@ -325,7 +299,12 @@ export async function runPump(
             filter.length > 0
               ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
               : undefined;
-          const options = { source, index: integration.index, maxEventBytes: ctx.config.maxEventBytes };
+          const options = {
+            source,
+            index: integration.index,
+            maxEventBytes: ctx.config.maxEventBytes,
+            ...envelopeMetadata(integration, source),
+          };
           // Cutting and compressing a multi-megabyte record takes several copies of it: one
           // pump at a time loads a big record whole and does that, so many pumps meeting
           // such records cannot pile them up. A batch stops before a big record, which

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { markerSeq, parseMarker } from "@/lib/feeds/marker";
+import { cutRecord } from "@/lib/feeds/record-cut";
 
 /**
  * The events, flows and audit feeds: append-only logs in Redis Streams. Events and
@@ -37,14 +39,17 @@ export type TFeedEntry = {
 };
 
 /**
- * Records longer than this (Detection and Response events carry raw_data of several MB)
- * are kept whole in a key of their own beside the stream, which holds their head: the
- * record with every long value cut to HEAD_VALUE_CHARS. Reading N entries then costs
- * N small entries, whatever is in the feed, and only the reader that needs the whole
+ * Records longer than this in all (Detection and Response events carry raw_data of
+ * several MB; a record may also have a thousand fields of 2,000 characters each) are
+ * kept whole in a key of their own beside the stream, which holds their head: the
+ * record with every long value cut to HEAD_VALUE_CHARS and the whole head within
+ * HEAD_MAX_BYTES. Every entry in the stream is then at most BIG_RECORD_CHARS, reads
+ * are bounded by bytes (readAfter's maxBytes), and only the reader that needs the whole
  * record (a pump building its batch, the Events page showing one event) loads it.
  */
 export const BIG_RECORD_CHARS = 256 * 1024;
 export const HEAD_VALUE_CHARS = 2000;
+export const HEAD_MAX_BYTES = 16 * 1024;
 export type TAppendResult = { accepted: number; firstMarker: string; lastMarker: string };
 /** `isMarkerAhead`: the marker is past everything ever appended (the feed's data was lost or replaced). */
 export type TReadResult = { entries: TFeedEntry[]; gap: number; isMarkerAhead: boolean };
@@ -55,10 +60,27 @@ const stateKey = (feed: TFeedName) => `feed:${feed}:state`;
 /** Where a big record is kept whole: beside its stream, named by its marker. */
 export const bigRecordKey = (feed: TFeedName, marker: string) => `feed:${feed}:big:${marker}`;
 
-// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then per record:
-// the count of its stream field/value tokens, those tokens, and its whole JSON when it is
-// big ("" otherwise), stored under <stream>:big:<id>.
-const APPEND_SCRIPT = `
+// The append, as Lua run around one of two ways of reading the records' tokens: per
+// record, the count of its stream field/value tokens, those tokens, and its whole JSON
+// when it is big ("" otherwise), stored under <stream>:big:<id>. A small append carries
+// them in ARGV; a large one was staged first in a list (KEYS[3]) in chunks, and is read
+// from there in windows, so that no call carries the whole request and the stream still
+// gets all of it or none.
+//
+// With a source's marker (Cato's, for the page being appended): its key is the last of
+// KEYS, and ARGV[3], ARGV[4] are the marker expected there ("" for none) and the one to
+// store. The page is appended and the marker stored by the same script, and only while
+// the marker is still the expected one; otherwise nothing is appended (another poller got
+// there first) and the reply is {false, false}.
+const appendScript = (tokenReader: string, firstToken: number, cleanup = "", isMarked = false) => `
+${
+  isMarked
+    ? `if (redis.call('GET', KEYS[#KEYS]) or '') ~= ARGV[3] then
+  ${cleanup}
+  return {false, false}
+end`
+    : ""
+}
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', KEYS[2], 'ms', 'seq')
@@ -74,15 +96,18 @@ if seq == 0 then
 end
 if ms < lastMs then ms = lastMs end
 local ttl = tonumber(ARGV[2])
+${tokenReader}
 local first = nil
 local id = nil
-local i = 3
-while i <= #ARGV do
-  local tokens = tonumber(ARGV[i])
+local i = ${firstToken}
+while i <= total do
+  local tokens = tonumber(tok(i))
+  local fields = {}
+  for k = 1, tokens do fields[k] = tok(i + k) end
   seq = seq + 1
   id = ms .. '-' .. seq
-  redis.call('XADD', KEYS[1], id, unpack(ARGV, i + 1, i + tokens))
-  local whole = ARGV[i + tokens + 1]
+  redis.call('XADD', KEYS[1], id, unpack(fields))
+  local whole = tok(i + tokens + 1)
   if whole ~= '' then redis.call('SET', KEYS[1] .. ':big:' .. id, whole, 'EX', ttl) end
   if first == nil then first = id end
   i = i + tokens + 2
@@ -91,8 +116,40 @@ redis.call('HSET', KEYS[2], 'ms', ms, 'seq', seq)
 if tonumber(ARGV[1]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
 end
+${isMarked ? "redis.call('SET', KEYS[#KEYS], ARGV[4])" : ""}
+${cleanup}
 return {first, id}
 `;
+
+// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then the tokens.
+const APPEND_SCRIPT = appendScript(
+  `local total = #ARGV
+local function tok(i) return ARGV[i] end`,
+  3,
+);
+
+// KEYS: stream, state hash, staging list (deleted once appended). ARGV: maxlen, seconds a big record is kept.
+const STAGED_READER = `local total = redis.call('LLEN', KEYS[3])
+local window, windowStart = {}, 1
+local function tok(i)
+  if i < windowStart or i >= windowStart + #window then
+    window = redis.call('LRANGE', KEYS[3], i - 1, i + 510)
+    windowStart = i
+  end
+  return window[i - windowStart + 1]
+end`;
+const APPEND_STAGED_SCRIPT = appendScript(STAGED_READER, 1, "redis.call('DEL', KEYS[3])");
+
+// The same two with a source's marker: KEYS end with the marker's key, ARGV[3] and ARGV[4]
+// are the expected and the next marker (the tokens start after them).
+const APPEND_MARKED_SCRIPT = appendScript(
+  `local total = #ARGV
+local function tok(i) return ARGV[i] end`,
+  5,
+  "",
+  true,
+);
+const APPEND_STAGED_MARKED_SCRIPT = appendScript(STAGED_READER, 1, "redis.call('DEL', KEYS[3])", true);
 
 type TRedisWithAppend = Redis & {
   feedAppend(
@@ -100,33 +157,191 @@ type TRedisWithAppend = Redis & {
     state: string,
     maxLength: number,
     bigTtlSeconds: number,
-    ...args: string[]
+    tokens: string[],
   ): Promise<[string, string]>;
+  feedAppendStaged(
+    stream: string,
+    state: string,
+    staging: string,
+    maxLength: number,
+    bigTtlSeconds: number,
+  ): Promise<[string, string]>;
+  feedAppendMarked(
+    stream: string,
+    state: string,
+    marker: string,
+    maxLength: number,
+    bigTtlSeconds: number,
+    expected: string,
+    next: string,
+    tokens: string[],
+  ): Promise<[string | null, string | null]>;
+  feedAppendStagedMarked(
+    stream: string,
+    state: string,
+    staging: string,
+    marker: string,
+    maxLength: number,
+    bigTtlSeconds: number,
+    expected: string,
+    next: string,
+  ): Promise<[string | null, string | null]>;
 };
 
 function withAppend(redis: Redis): TRedisWithAppend {
   const r = redis as TRedisWithAppend;
   if (typeof r.feedAppend !== "function") r.defineCommand("feedAppend", { numberOfKeys: 2, lua: APPEND_SCRIPT });
+  if (typeof r.feedAppendStaged !== "function") {
+    r.defineCommand("feedAppendStaged", { numberOfKeys: 3, lua: APPEND_STAGED_SCRIPT });
+    r.defineCommand("feedAppendMarked", { numberOfKeys: 3, lua: APPEND_MARKED_SCRIPT });
+    r.defineCommand("feedAppendStagedMarked", { numberOfKeys: 4, lua: APPEND_STAGED_MARKED_SCRIPT });
+  }
   return r;
 }
 
-/** A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that length. */
+/**
+ * A source's position stored with the records it ends (a Cato marker): set to `next` by
+ * the script that appends the page, only if it still holds `expected` ("" for none).
+ */
+export type TSourceMarker = { key: string; expected: string; next: string };
+
+/** The source marker was no longer the one expected: nothing was appended. */
+export class MarkerMovedError extends Error {
+  override name = "MarkerMovedError";
+}
+
+/**
+ * A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that
+ * length, and fields left out once the head reaches HEAD_MAX_BYTES (see cutRecord).
+ */
 export function headOf(json: string): { head: string; rawDataChars: number } {
   const record = JSON.parse(json) as Record<string, unknown>;
   const rawData = record.raw_data;
-  for (const [key, value] of Object.entries(record)) {
-    if (typeof value === "string" && value.length > HEAD_VALUE_CHARS) record[key] = value.slice(0, HEAD_VALUE_CHARS);
-  }
-  return { head: JSON.stringify(record), rawDataChars: typeof rawData === "string" ? rawData.length : 0 };
+  const { record: head } = cutRecord(record, { maxValueChars: HEAD_VALUE_CHARS, maxBytes: HEAD_MAX_BYTES });
+  return { head: JSON.stringify(head), rawDataChars: typeof rawData === "string" ? rawData.length : 0 };
 }
 
 /** A big record outlives its feed's retention by an hour, so it is there as long as its entry. */
 const DEFAULT_RETENTION_HOURS = 72;
 
+/** Tokens staged per call, by size: a large append never travels as one command. */
+const STAGE_CHUNK_CHARS = 1024 * 1024;
+const STAGE_CHUNK_TOKENS = 16 * 1024;
+/** A staged append abandoned half-way (the process died) is dropped after this. */
+const STAGING_TTL_SECONDS = 15 * 60;
+
+export type TFeedAppender = {
+  /** Adds records to the append; nothing is in the feed before `commit`. */
+  add(records: readonly TNewRecord[]): Promise<void>;
+  /** Appends everything added, atomically and in order. */
+  commit(): Promise<TAppendResult>;
+  /** Drops everything added (staged tokens included); the feed is untouched. */
+  abort(): Promise<void>;
+};
+
 /**
- * Appends records atomically, in order; all of them or none. Trims the feed to about
- * `maxLength` records (0: no length cap). Big records are kept whole beside the stream
- * for `retentionHours` (plus an hour); the trim by age removes their entries by then.
+ * An append of any size, all of it or none: records are added in pieces as they arrive,
+ * staged in Redis once they pass STAGE_CHUNK_CHARS, and appended to the stream by one
+ * script on `commit`. Trims the feed to about `maxLength` records (0: no length cap).
+ * Big records are kept whole beside the stream for `retentionHours` (plus an hour); the
+ * trim by age removes their entries by then.
+ */
+export function feedAppender(
+  redis: Redis,
+  feed: TFeedName,
+  maxLength: number,
+  retentionHours = DEFAULT_RETENTION_HOURS,
+  sourceMarker?: TSourceMarker,
+): TFeedAppender {
+  const bigTtl = Math.ceil(retentionHours * 3600) + 3600;
+  const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
+  // Flows and audit entries are never filtered, so they carry the record alone.
+  const isFiltered = feed === "events";
+  let args: string[] = [];
+  let argChars = 0;
+  let count = 0;
+  let isStaged = false;
+
+  const stage = async () => {
+    if (args.length === 0) return;
+    const chunk = args;
+    args = [];
+    argChars = 0;
+    isStaged = true;
+    // ioredis flattens an array argument into the command's arguments (never spread:
+    // a chunk can hold tens of thousands of tokens).
+    const results = await redis
+      .multi([
+        ["rpush", staging, chunk],
+        ["expire", staging, STAGING_TTL_SECONDS],
+      ])
+      .exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error("Staging the append failed");
+  };
+
+  return {
+    async add(records) {
+      for (const record of records) {
+        const fields: string[] = [];
+        let whole = "";
+        if (record.json.length > BIG_RECORD_CHARS) {
+          const { head, rawDataChars } = headOf(record.json);
+          fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
+          whole = record.json;
+        } else {
+          fields.push("r", record.json);
+        }
+        if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
+        args.push(String(fields.length), ...fields, whole);
+        for (const field of fields) argChars += field.length;
+        argChars += whole.length;
+        count++;
+        if (argChars >= STAGE_CHUNK_CHARS || args.length >= STAGE_CHUNK_TOKENS) await stage();
+      }
+    },
+    async commit() {
+      if (count === 0) throw new Error("Nothing to append");
+      const r = withAppend(redis);
+      let markers: [string | null, string | null];
+      if (isStaged) await stage();
+      if (sourceMarker) {
+        const { key, expected, next } = sourceMarker;
+        markers = isStaged
+          ? await r.feedAppendStagedMarked(
+              feedKey(feed),
+              stateKey(feed),
+              staging,
+              key,
+              maxLength,
+              bigTtl,
+              expected,
+              next,
+            )
+          : await r.feedAppendMarked(feedKey(feed), stateKey(feed), key, maxLength, bigTtl, expected, next, args);
+      } else if (isStaged) {
+        markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl);
+      } else {
+        markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, args);
+      }
+      args = [];
+      if (markers[0] === null || markers[1] === null) {
+        throw new MarkerMovedError(`The marker at ${sourceMarker?.key} moved: another writer appended this page`);
+      }
+      return { accepted: count, firstMarker: markers[0], lastMarker: markers[1] };
+    },
+    async abort() {
+      args = [];
+      count = 0;
+      if (isStaged) await redis.del(staging);
+    },
+  };
+}
+
+/**
+ * Appends records atomically, in order; all of them or none (see feedAppender). With a
+ * source marker, the marker is stored by the same script, or nothing is appended
+ * (MarkerMovedError) when it no longer holds the expected value.
  */
 export async function appendRecords(
   redis: Redis,
@@ -134,32 +349,17 @@ export async function appendRecords(
   records: readonly TNewRecord[],
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
+  sourceMarker?: TSourceMarker,
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
-  const args: string[] = [];
-  // Flows and audit entries are never filtered, so they carry the record alone.
-  const isFiltered = feed === "events";
-  for (const record of records) {
-    const fields: string[] = [];
-    let whole = "";
-    if (record.json.length > BIG_RECORD_CHARS) {
-      const { head, rawDataChars } = headOf(record.json);
-      fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
-      whole = record.json;
-    } else {
-      fields.push("r", record.json);
-    }
-    if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
-    args.push(String(fields.length), ...fields, whole);
+  const appender = feedAppender(redis, feed, maxLength, retentionHours, sourceMarker);
+  try {
+    await appender.add(records);
+    return await appender.commit();
+  } catch (error) {
+    await appender.abort().catch(() => undefined);
+    throw error;
   }
-  const [firstMarker, lastMarker] = await withAppend(redis).feedAppend(
-    feedKey(feed),
-    stateKey(feed),
-    maxLength,
-    Math.ceil(retentionHours * 3600) + 3600,
-    ...args,
-  );
-  return { accepted: records.length, firstMarker, lastMarker };
 }
 
 /**
@@ -187,15 +387,68 @@ function toEntry([id, fields]: TRawEntry): TFeedEntry {
   return entry;
 }
 
+// KEYS: stream. ARGV: exclusive start ("(<id>"), most entries, most bytes. Walks the
+// stream in small XRANGE chunks (growing while entries are small) and stops before the
+// entry that would pass the byte budget; the first entry is always returned, so a reader
+// moves on whatever one entry holds. Sizes are the bytes of each entry's field values.
+const READ_BYTES_SCRIPT = `
+local start = ARGV[1]
+local left = tonumber(ARGV[2])
+local budget = tonumber(ARGV[3])
+local out = {}
+local bytes = 0
+local chunk = 4
+while left > 0 do
+  local n = math.min(chunk, left)
+  local got = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', n)
+  for i = 1, #got do
+    local fields = got[i][2]
+    local size = 0
+    for j = 2, #fields, 2 do size = size + #fields[j] end
+    if #out > 0 and bytes + size > budget then return out end
+    out[#out + 1] = got[i]
+    bytes = bytes + size
+    left = left - 1
+    start = '(' .. got[i][1]
+  end
+  if #got < n then break end
+  if chunk < 64 then chunk = chunk * 2 end
+end
+return out
+`;
+
+type TRedisWithRead = Redis & {
+  feedReadBytes(stream: string, start: string, maxCount: number, maxBytes: number): Promise<TRawEntry[]>;
+};
+
+function withReadBytes(redis: Redis): TRedisWithRead {
+  const r = redis as TRedisWithRead;
+  if (typeof r.feedReadBytes !== "function")
+    r.defineCommand("feedReadBytes", { numberOfKeys: 1, lua: READ_BYTES_SCRIPT });
+  return r;
+}
+
 /**
- * Up to `count` records after `marker`, oldest first. `gap` is how many records
- * between the marker and the first one returned are no longer in the feed (trimmed
- * by retention): the caller reports them; it is never moved past them silently.
+ * Up to `count` records after `marker`, oldest first; with `maxBytes`, also no more
+ * than that many bytes of entries (at least one entry whatever its size, and no entry
+ * in the stream is over BIG_RECORD_CHARS), so a reader's memory is bounded by bytes
+ * however large the records are. `gap` is how many records between the marker and the
+ * first one returned are no longer in the feed (trimmed by retention): the caller
+ * reports them; it is never moved past them silently.
  */
-export async function readAfter(redis: Redis, feed: TFeedName, marker: string, count: number): Promise<TReadResult> {
+export async function readAfter(
+  redis: Redis,
+  feed: TFeedName,
+  marker: string,
+  count: number,
+  maxBytes?: number,
+): Promise<TReadResult> {
   const after = parseMarker(marker);
   if (!after) throw new Error(`Not a feed marker: ${marker}`);
-  const raw = (await redis.xrange(feedKey(feed), `(${marker}`, "+", "COUNT", count)) as TRawEntry[];
+  const raw =
+    maxBytes === undefined
+      ? ((await redis.xrange(feedKey(feed), `(${marker}`, "+", "COUNT", count)) as TRawEntry[])
+      : await withReadBytes(redis).feedReadBytes(feedKey(feed), `(${marker}`, count, maxBytes);
   const entries = raw.map(toEntry);
   if (entries.length > 0) {
     return { entries, gap: Math.max(0, entries[0]!.seq - after.seq - 1), isMarkerAhead: false };

@@ -49,63 +49,220 @@ function checkRecord(feed: TIngestFeedName, value: unknown): string | null {
   return null;
 }
 
-function splitNdjson(text: string): { values: unknown[]; lineOf: number[] } {
-  const values: unknown[] = [];
-  const lineOf: number[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    values.push(parseJsonText(line, `Line ${i + 1} (record ${values.length})`));
-    lineOf.push(i + 1);
-  }
-  return { values, lineOf };
-}
-
 export function isNdjson(contentType: string): boolean {
   return /^application\/(x-)?ndjson\b|^application\/(x-)?jsonlines\b/i.test(contentType);
 }
 
-/** Parses and validates a request body into records ready to append. */
-export function parseFeedRecords(feed: TIngestFeedName, text: string, contentType: string): TNewRecord[] {
-  let values: unknown[];
-  if (isNdjson(contentType)) {
-    values = splitNdjson(text).values;
-  } else {
-    const parsed = parseJsonText(text);
-    if (!Array.isArray(parsed)) {
-      throw new AppError("validation_failed", "The body must be a JSON array of records, or NDJSON.", [
-        {
-          name: "body",
-          reason: "must be a JSON array of records (or send NDJSON with Content-Type: application/x-ndjson)",
-        },
+export type TFeedParser = {
+  /** Takes the next piece of the body; returns the records it completed, valid so far. */
+  push(text: string): TNewRecord[];
+  /** The body ended: returns the last records, or throws when any record was invalid or none came. */
+  end(): TNewRecord[];
+};
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+/**
+ * Parses a body as it arrives, holding only the record being read: NDJSON line by line,
+ * a JSON array element by element (each element's text is found by scanning for its
+ * end, then parsed alone). Text that is not JSON stops it with a 400 naming the record;
+ * records that break the rules are counted to the end and refused together (422), and
+ * from the first of them on no more records are returned, so nothing is half-appended.
+ */
+export function feedParser(feed: TIngestFeedName, isNdjsonBody: boolean): TFeedParser {
+  let index = 0;
+  let invalidCount = 0;
+  const errors: TInvalidParam[] = [];
+
+  const take = (value: unknown, out: TNewRecord[]) => {
+    const problem = checkRecord(feed, value);
+    if (problem) {
+      invalidCount++;
+      if (errors.length < MAX_ERRORS_REPORTED) {
+        errors.push({ name: `records[${index}]`, reason: `Record ${index} ${problem}` });
+      }
+    } else if (invalidCount === 0) {
+      out.push(toNewRecord(feed, value as Record<string, string>));
+    }
+    index++;
+  };
+
+  const finish = () => {
+    if (invalidCount > 0) {
+      throw new AppError(
+        "validation_failed",
+        `${invalidCount} of ${index} records are invalid; nothing was appended. First: ${errors[0]!.reason}.`,
+        errors,
+      );
+    }
+    if (index === 0) {
+      throw new AppError("validation_failed", "The body holds no records.", [
+        { name: "body", reason: "holds no records" },
       ]);
     }
-    values = parsed;
+  };
+
+  if (isNdjsonBody) {
+    let pending = "";
+    let line = 0;
+    const takeLine = (text: string, out: TNewRecord[]) => {
+      line++;
+      const trimmed = text.trim();
+      if (trimmed !== "") take(parseJsonText(trimmed, `Line ${line} (record ${index})`), out);
+    };
+    return {
+      push(text) {
+        const out: TNewRecord[] = [];
+        const buffer = pending === "" ? text : pending + text;
+        let from = 0;
+        for (let newline = buffer.indexOf("\n"); newline >= 0; newline = buffer.indexOf("\n", from)) {
+          takeLine(buffer.slice(from, newline), out);
+          from = newline + 1;
+        }
+        pending = buffer.slice(from);
+        return out;
+      },
+      end() {
+        const out: TNewRecord[] = [];
+        if (pending !== "") takeLine(pending, out);
+        pending = "";
+        finish();
+        return out;
+      },
+    };
   }
-  if (values.length === 0) {
-    throw new AppError("validation_failed", "The body holds no records.", [
-      { name: "body", reason: "holds no records" },
+
+  // A JSON array: 0 before "[", 1 expecting an element or "]", 2 expecting an element
+  // (after a comma), 3 inside an element, 4 expecting "," or "]", 5 after "]".
+  let phase = 0;
+  let buffer = "";
+  let pos = 0;
+  let start = 0;
+  let depth = 0;
+  let inString = false;
+  const syntax = (what: string) =>
+    new AppError("bad_request", `The request body is not valid JSON: ${what} (after record ${index}).`);
+  const notArray = () =>
+    new AppError("validation_failed", "The body must be a JSON array of records, or NDJSON.", [
+      {
+        name: "body",
+        reason: "must be a JSON array of records (or send NDJSON with Content-Type: application/x-ndjson)",
+      },
     ]);
-  }
+  const element = (end: number, out: TNewRecord[]) => {
+    take(parseJsonText(buffer.slice(start, end), `Record ${index}`), out);
+    phase = 4;
+  };
 
-  const errors: TInvalidParam[] = [];
-  let invalidCount = 0;
-  for (let i = 0; i < values.length; i++) {
-    const problem = checkRecord(feed, values[i]);
-    if (!problem) continue;
-    invalidCount++;
-    if (errors.length < MAX_ERRORS_REPORTED) errors.push({ name: `records[${i}]`, reason: `Record ${i} ${problem}` });
-  }
-  if (invalidCount > 0) {
-    throw new AppError(
-      "validation_failed",
-      `${invalidCount} of ${values.length} records are invalid; nothing was appended. First: ${errors[0]!.reason}.`,
-      errors,
-    );
-  }
+  const scan = (out: TNewRecord[]) => {
+    while (pos < buffer.length) {
+      if (phase === 3) {
+        if (inString) {
+          const quote = buffer.indexOf('"', pos);
+          if (quote < 0) {
+            pos = buffer.length;
+            return;
+          }
+          let slashes = 0;
+          while (buffer.charCodeAt(quote - 1 - slashes) === BACKSLASH) slashes++;
+          pos = quote + 1;
+          if (slashes % 2 === 0) {
+            inString = false;
+            if (depth === 0) element(pos, out);
+          }
+          continue;
+        }
+        const code = buffer.charCodeAt(pos);
+        if (code === QUOTE) inString = true;
+        else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+        else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+          if (depth === 0) {
+            element(pos, out);
+            continue;
+          }
+          depth--;
+          if (depth === 0) {
+            element(pos + 1, out);
+            pos++;
+            continue;
+          }
+        } else if (code === COMMA && depth === 0) {
+          element(pos, out);
+          continue;
+        }
+        pos++;
+        continue;
+      }
+      const code = buffer.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (phase === 0) {
+        if (code !== OPEN_BRACKET) throw code === OPEN_BRACE ? notArray() : syntax("it must start with [");
+        phase = 1;
+        pos++;
+      } else if (phase === 1 || phase === 2) {
+        if (code === CLOSE_BRACKET && phase === 1) {
+          phase = 5;
+          pos++;
+          continue;
+        }
+        if (code === CLOSE_BRACKET || code === COMMA) throw syntax(`unexpected "${buffer[pos]}"`);
+        phase = 3;
+        start = pos;
+        depth = 0;
+        inString = false;
+      } else if (phase === 4) {
+        if (code === COMMA) phase = 2;
+        else if (code === CLOSE_BRACKET) phase = 5;
+        else throw syntax(`expected "," or "]", not "${buffer[pos]}"`);
+        pos++;
+      } else {
+        throw syntax("nothing may follow the array's closing ]");
+      }
+    }
+  };
 
-  return values.map((value) => toNewRecord(feed, value as Record<string, string>));
+  return {
+    push(text) {
+      // Only the element being read is kept from earlier pieces.
+      const keep = phase === 3 ? start : pos;
+      buffer = buffer.slice(keep) + text;
+      pos -= keep;
+      start -= keep;
+      const out: TNewRecord[] = [];
+      scan(out);
+      return out;
+    },
+    end() {
+      const out: TNewRecord[] = [];
+      if (phase === 3 && depth === 0 && !inString) element(buffer.length, out);
+      if (phase === 0) throw syntax("the body is empty");
+      if (phase !== 5) throw syntax("the array is not closed with ]");
+      buffer = "";
+      finish();
+      return out;
+    },
+  };
+}
+
+/** Parses and validates a whole body into records ready to append. */
+export function parseFeedRecords(feed: TIngestFeedName, text: string, contentType: string): TNewRecord[] {
+  const parser = feedParser(feed, isNdjson(contentType));
+  const records = parser.push(text);
+  for (const record of parser.end()) records.push(record);
+  return records;
 }
 
 /** A record as the feed stores it: its JSON text, and for events the fields filters read. */

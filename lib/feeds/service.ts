@@ -3,16 +3,17 @@ import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TEventView } from "@/lib/feeds/event-view";
 import {
-  appendRecords,
+  feedAppender,
   loadWholeJson,
   readNewest,
   readOne,
   type TAppendResult,
+  type TFeedAppender,
   type TFeedEntry,
 } from "@/lib/feeds/feed-store";
-import { isNdjson, parseFeedRecords, type TIngestFeedName } from "@/lib/feeds/ingest";
+import { feedParser, isNdjson, type TIngestFeedName } from "@/lib/feeds/ingest";
 import { isMarker } from "@/lib/feeds/marker";
-import { isJsonContentType, readBodyText } from "@/lib/http/json-body";
+import { isJsonContentType, readBodyTextChunks } from "@/lib/http/json-body";
 import { sharedRedis } from "@/lib/redis";
 
 function redisDown(error: unknown): never {
@@ -20,7 +21,12 @@ function redisDown(error: unknown): never {
   throw new AppError("service_unavailable", "The feed store (Redis) is not reachable; try again shortly.");
 }
 
-/** Appends the records of an ingest request, all or nothing. */
+/**
+ * Appends the records of an ingest request, all or nothing. The body is parsed as it
+ * arrives and its records are staged in Redis in chunks, so the web process holds a
+ * chunk, never the request; the feed gets them only once the whole body was read and
+ * every record passed.
+ */
 export async function ingestRecords(feed: TIngestFeedName, request: Request): Promise<TAppendResult> {
   const env = serverEnv();
   const contentType = request.headers.get("content-type") ?? "";
@@ -30,10 +36,22 @@ export async function ingestRecords(feed: TIngestFeedName, request: Request): Pr
       "Send a JSON array (Content-Type: application/json) or NDJSON (Content-Type: application/x-ndjson).",
     );
   }
-  const records = parseFeedRecords(feed, await readBodyText(request, env.INGEST_MAX_BYTES), contentType);
+  let appender: TFeedAppender;
   try {
-    return await appendRecords(await sharedRedis(), feed, records, env.FEED_MAX_RECORDS, env.FEED_RETENTION_HOURS);
+    appender = feedAppender(await sharedRedis(), feed, env.FEED_MAX_RECORDS, env.FEED_RETENTION_HOURS);
   } catch (error) {
+    redisDown(error);
+  }
+  const parser = feedParser(feed, isNdjson(contentType));
+  try {
+    for await (const text of readBodyTextChunks(request, env.INGEST_MAX_BYTES)) {
+      const records = parser.push(text);
+      if (records.length > 0) await appender.add(records);
+    }
+    await appender.add(parser.end());
+    return await appender.commit();
+  } catch (error) {
+    await appender.abort().catch(() => undefined);
     redisDown(error);
   }
 }

@@ -108,6 +108,8 @@ export type THecReceiver = {
   count(): number;
   /** Every request answered on the event and raw endpoints (the last 100,000 at least). */
   requests(): THecRequestRecord[];
+  /** Requests on the event and raw endpoints received and not answered yet (in flight from the sender's side). */
+  inProgress(): number;
   /** Forgets received envelopes, the count and the request log. */
   clear(): void;
   setFault(fault: TReceiverFault): void;
@@ -252,6 +254,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
   let accepted = 0;
   let stored: THecEnvelope[] = [];
   let requestLog: THecRequestRecord[] = [];
+  let inProgress = 0;
   let isStopped = false;
   let stopping: Promise<void> | undefined;
   const sockets = new Set<Socket>();
@@ -454,7 +457,12 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     if (route === "health") return handleHealth(req, res);
     if (req.method !== "POST") return sendJson(res, 405, { text: "Method not allowed", code: 405 }, { Allow: "POST" });
     if (route === "ack") return handleAck(req, res, url);
-    return handleEvents(req, res, url, route);
+    inProgress++;
+    try {
+      return await handleEvents(req, res, url, route);
+    } finally {
+      inProgress--;
+    }
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -498,6 +506,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     received: () => stored.slice(),
     count: () => accepted,
     requests: () => requestLog.slice(),
+    inProgress: () => inProgress,
     clear: () => {
       stored = [];
       requestLog = [];

@@ -27,6 +27,20 @@ describe("HEC envelope", () => {
     expect(JSON.parse(buildEnvelope(json, options))).not.toHaveProperty("index");
   });
 
+  it("carries the integration's host, source and sourcetype when it sets them, escaped as JSON", () => {
+    const custom = { ...options, host: 'sase "paris"', hecSource: "cato\\prod", sourcetype: "cato_json_events" };
+    const envelope = JSON.parse(buildEnvelope(json, custom)) as Record<string, unknown>;
+    expect(envelope).toEqual({
+      time: 1764368000.123,
+      host: 'sase "paris"',
+      source: "cato\\prod",
+      sourcetype: "cato_json_events",
+      event: record,
+    });
+    const flows = JSON.parse(buildEnvelope(json, { ...options, source: "flows", sourcetype: "cato_json_flows" }));
+    expect(flows).toMatchObject({ host: "cato-sase", source: "cato_networks", sourcetype: "cato_json_flows" });
+  });
+
   it("reads time only from the time field, not from values that mention it", () => {
     expect(hecTime(JSON.stringify({ event_message: '"time":"999"', time: "1764368000005" }))).toBe("1764368000.005");
     expect(hecTime(JSON.stringify({ event_message: ',"time":"999"' }))).toBeNull();

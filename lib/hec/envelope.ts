@@ -1,17 +1,11 @@
 import type { TFeedName } from "@/lib/feeds/feed-store";
+import { HEC_HOST, HEC_SOURCE, SOURCETYPES } from "@/lib/hec/metadata";
 
 /**
  * HEC envelopes built as strings from the record's stored JSON text: no parse and
  * re-stringify per record on the hot path. Only a record larger than the event limit
  * (a Detection and Response story) is parsed, to cut its raw_data.
  */
-export const HEC_HOST = "cato-sase";
-export const HEC_SOURCE = "cato_networks";
-export const SOURCETYPES: Record<TFeedName, string> = {
-  events: "cato:events",
-  flows: "cato:flows",
-  audit: "cato:audit",
-};
 export const TEST_SOURCETYPE = "cato:test";
 
 // Records are compact JSON written by the feed, so a key is always preceded by "{" or ","
@@ -23,6 +17,10 @@ const TIME_FIELD = /[{,]"time":"(?:(\d{1,16})|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:
 export type TEnvelopeOptions = {
   source: TFeedName;
   index: string | null;
+  /** The integration's Splunk metadata; each one left out takes its default (cato-sase, cato_networks, cato:<source>). */
+  host?: string;
+  hecSource?: string;
+  sourcetype?: string;
   /** raw_data is cut so the record stays under this many bytes (default 5 MB). */
   maxEventBytes: number;
 };
@@ -37,12 +35,24 @@ export function hecTime(recordJson: string): string | null {
   return `${ms.slice(0, -3)}.${ms.slice(-3)}`;
 }
 
+// The metadata part of the envelope is the same for every record of a batch: built once per options object.
+const metadataParts = new WeakMap<TEnvelopeOptions, string>();
+
+function metadataPart(options: TEnvelopeOptions): string {
+  let part = metadataParts.get(options);
+  if (part === undefined) {
+    part =
+      `"host":${JSON.stringify(options.host ?? HEC_HOST)},` +
+      `"source":${JSON.stringify(options.hecSource ?? HEC_SOURCE)},` +
+      `"sourcetype":${JSON.stringify(options.sourcetype ?? SOURCETYPES[options.source])},` +
+      (options.index ? `"index":${JSON.stringify(options.index)},` : "");
+    metadataParts.set(options, part);
+  }
+  return part;
+}
+
 function envelopePrefix(options: TEnvelopeOptions, time: string | null): string {
-  let prefix = "{";
-  if (time) prefix += `"time":${time},`;
-  prefix += `"host":"${HEC_HOST}","source":"${HEC_SOURCE}","sourcetype":"${SOURCETYPES[options.source]}",`;
-  if (options.index) prefix += `"index":${JSON.stringify(options.index)},`;
-  return prefix;
+  return time ? `{"time":${time},${metadataPart(options)}` : `{${metadataPart(options)}`;
 }
 
 /**

@@ -169,6 +169,80 @@ describe("data sources", () => {
   });
 });
 
+describe("Splunk metadata", () => {
+  it("defaults to host cato-sase, source cato_networks and a cato: sourcetype per data source", () => {
+    const data = ZCreateIntegrationInput.parse(valid);
+    expect(data).toMatchObject({
+      hecHost: "cato-sase",
+      hecSource: "cato_networks",
+      sourcetypes: { events: "cato:events", flows: "cato:flows", audit: "cato:audit" },
+    });
+  });
+
+  it("keeps the other defaults when only some sourcetypes are given, and trims", () => {
+    const data = ZCreateIntegrationInput.parse({
+      ...valid,
+      hecHost: "  sase-paris ",
+      hecSource: "cato:prod",
+      sourcetypes: { flows: " cato_json_flows " },
+    });
+    expect(data).toMatchObject({
+      hecHost: "sase-paris",
+      hecSource: "cato:prod",
+      sourcetypes: { events: "cato:events", flows: "cato_json_flows", audit: "cato:audit" },
+    });
+    expect(integrationFormSchema("create").parse({ ...valid, sourcetypes: {} }).sourcetypes).toEqual({
+      events: "cato:events",
+      flows: "cato:flows",
+      audit: "cato:audit",
+    });
+  });
+
+  it.each([
+    [{ hecHost: "" }, "hecHost", "Host must not be blank"],
+    [{ hecHost: "   " }, "hecHost", "Host must not be blank"],
+    [{ hecHost: null }, "hecHost", "Host is required"],
+    [{ hecHost: 7 }, "hecHost", "Host must be text"],
+    [{ hecHost: "h".repeat(256) }, "hecHost", "Host must be at most 255 characters"],
+    [{ hecSource: "cato\nnetworks" }, "hecSource", "Source must not contain control characters"],
+    [{ hecSource: "a\u2028b" }, "hecSource", "Source must not contain control characters"],
+    [{ sourcetypes: { events: "" } }, "sourcetypes.events", "Events sourcetype must not be blank"],
+    [
+      { sourcetypes: { flows: "cato\tflows" } },
+      "sourcetypes.flows",
+      "Flows sourcetype must not contain control characters",
+    ],
+    [
+      { sourcetypes: { audit: "a".repeat(256) } },
+      "sourcetypes.audit",
+      "Audit Trail sourcetype must be at most 255 characters",
+    ],
+    [{ sourcetypes: { audit: "\ud800" } }, "sourcetypes.audit", "Audit Trail sourcetype must be valid Unicode text"],
+    [{ sourcetypes: "cato:events" }, "sourcetypes", "Sourcetypes must be an object with events, flows and audit"],
+    [{ sourcetypes: { raw: "x" } }, "sourcetypes.raw", "raw is not a known field"],
+  ])("refuses %j on %s", (patch, name, reason) => {
+    expect(errorsOf({ ...valid, ...patch })).toContainEqual({ name, reason });
+    expect(toInvalidParams(ZUpdateIntegrationInput.safeParse(patch).error!)).toContainEqual({ name, reason });
+  });
+
+  it("in an edit, takes only the sourcetypes given, without filling defaults over stored values", () => {
+    expect(ZUpdateIntegrationInput.parse({ sourcetypes: { events: "cato_json_events" } })).toEqual({
+      sourcetypes: { events: "cato_json_events" },
+    });
+    expect(ZUpdateIntegrationInput.parse({ hecHost: " h " })).toEqual({ hecHost: "h" });
+  });
+
+  it("accepts the longest allowed values and Splunk-style names", () => {
+    const data = ZCreateIntegrationInput.parse({
+      ...valid,
+      hecHost: "h".repeat(255),
+      hecSource: "/var/log/cato sase.log",
+      sourcetypes: { events: "cato_json_events", flows: "cato::flows", audit: "Cato Audit" },
+    });
+    expect(data.hecHost).toHaveLength(255);
+  });
+});
+
 describe("ZUpdateIntegrationInput", () => {
   it("takes any subset and leaves the rest out", () => {
     expect(ZUpdateIntegrationInput.parse({ description: "new" })).toEqual({ description: "new" });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HEC_HOST, HEC_SOURCE, SOURCETYPES, type TSourcetypes } from "@/lib/hec/metadata";
 import { normaliseIngestionUrl, type TUrlPolicy } from "@/lib/integrations/ingestion-url";
 
 /**
@@ -76,6 +77,53 @@ export const ZIndex = z
     "Index must be a Splunk index name: lowercase letters, digits, _ and -, starting with a letter or digit",
   );
 
+export const MAX_METADATA_CHARS = 255;
+
+/**
+ * host, source and sourcetype are free text to Splunk, but they become props.conf and
+ * search terms: not blank, one line of printable text, and short.
+ */
+const metadataText = (label: string) =>
+  text(label)
+    .min(1, `${label} must not be blank`)
+    .max(MAX_METADATA_CHARS, `${label} must be at most ${MAX_METADATA_CHARS} characters`)
+    .refine((v) => !CONTROL_CHARS.test(v), `${label} must not contain control characters`);
+
+export const ZHecHost = metadataText("Host");
+export const ZHecSource = metadataText("Source");
+
+export const SOURCETYPE_LABELS = {
+  events: "Events sourcetype",
+  flows: "Flows sourcetype",
+  audit: "Audit Trail sourcetype",
+} as const satisfies Record<keyof TSourcetypes, string>;
+
+const ZSourcetype = (source: keyof TSourcetypes) => metadataText(SOURCETYPE_LABELS[source]);
+
+const SOURCETYPES_SHAPE = "Sourcetypes must be an object with events, flows and audit";
+
+/** A sourcetype per data source; one left out keeps its default. */
+export const ZSourcetypes = z
+  .strictObject(
+    {
+      events: ZSourcetype("events").default(SOURCETYPES.events),
+      flows: ZSourcetype("flows").default(SOURCETYPES.flows),
+      audit: ZSourcetype("audit").default(SOURCETYPES.audit),
+    },
+    { error: SOURCETYPES_SHAPE },
+  )
+  .default(() => ({ ...SOURCETYPES }));
+
+/** An edit names only the sourcetypes it changes; the others keep their stored values. */
+export const ZSourcetypesPatch = z.strictObject(
+  {
+    events: ZSourcetype("events").optional(),
+    flows: ZSourcetype("flows").optional(),
+    audit: ZSourcetype("audit").optional(),
+  },
+  { error: SOURCETYPES_SHAPE },
+);
+
 export const ZFilterCondition = z
   .strictObject(
     {
@@ -136,6 +184,9 @@ function integrationFields(policy: TUrlPolicy) {
     eventFilter: ZEventFilter,
     errorEvents: flag("Create an event if errors occur with the integration"),
     paused: flag("Paused"),
+    hecHost: ZHecHost,
+    hecSource: ZHecSource,
+    sourcetypes: ZSourcetypes,
   };
 }
 
@@ -171,6 +222,8 @@ export function integrationSchemas(policy: TUrlPolicy) {
       eventFilter: fields.eventFilter.default([]),
       errorEvents: fields.errorEvents.default(true),
       paused: fields.paused.default(false),
+      hecHost: fields.hecHost.default(HEC_HOST),
+      hecSource: fields.hecSource.default(HEC_SOURCE),
     })
     .superRefine(requireDataSource, everyTime);
 
@@ -189,6 +242,9 @@ export function integrationSchemas(policy: TUrlPolicy) {
     eventFilter: fields.eventFilter.optional(),
     errorEvents: fields.errorEvents.optional(),
     paused: fields.paused.optional(),
+    hecHost: fields.hecHost.optional(),
+    hecSource: fields.hecSource.optional(),
+    sourcetypes: ZSourcetypesPatch.optional(),
   });
 
   /** The panel's form: the create rules, but when editing an empty API Key means "keep". */
@@ -196,6 +252,8 @@ export function integrationSchemas(policy: TUrlPolicy) {
     .strictObject({
       ...fields,
       paused: fields.paused.optional(),
+      hecHost: fields.hecHost.default(HEC_HOST),
+      hecSource: fields.hecSource.default(HEC_SOURCE),
       apiKey: z
         .string()
         .trim()
@@ -266,6 +324,10 @@ export type TIntegration = {
   eventFilter: TEventFilter;
   errorEvents: boolean;
   paused: boolean;
+  /** Splunk metadata of every envelope (defaults cato-sase, cato_networks, cato:events/flows/audit). */
+  hecHost: string;
+  hecSource: string;
+  sourcetypes: TSourcetypes;
   status: TIntegrationStatus;
   statusDetail: string;
   lastDeliveredAt: string | null;

@@ -1,5 +1,6 @@
 import { isFeedName } from "@/lib/feeds/feed-store";
 import type { Delivery, Integration } from "@/lib/generated/prisma/client";
+import { metadataFromColumns } from "@/lib/hec/metadata";
 import {
   ZEventFilter,
   type TIntegration,
@@ -80,6 +81,7 @@ export function serializeIntegration(
     eventFilter: filter.success ? filter.data : [],
     errorEvents: row.errorEvents,
     paused: row.paused,
+    ...metadataFromColumns(row),
     ...summariseStatus(row, enabled),
     lastDeliveredAt: delivered.sort().at(-1) ?? null,
     delivery,

@@ -194,6 +194,11 @@ export async function createIntegration(input: unknown, caller: TCaller): Promis
           eventFilter: data.eventFilter,
           errorEvents: data.errorEvents,
           paused: data.paused,
+          hecHost: data.hecHost,
+          hecSource: data.hecSource,
+          sourcetypeEvents: data.sourcetypes.events,
+          sourcetypeFlows: data.sourcetypes.flows,
+          sourcetypeAudit: data.sourcetypes.audit,
         },
       });
       await recordAudit(tx, caller, {
@@ -206,6 +211,9 @@ export async function createIntegration(input: unknown, caller: TCaller): Promis
           flows: data.flows,
           audit: data.audit,
           paused: data.paused,
+          hecHost: data.hecHost,
+          hecSource: data.hecSource,
+          sourcetypes: data.sourcetypes,
         },
       });
       return created;
@@ -288,6 +296,12 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
           ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
           ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
           ...(data.paused !== undefined ? { paused: data.paused } : {}),
+          ...(data.hecHost !== undefined ? { hecHost: data.hecHost } : {}),
+          ...(data.hecSource !== undefined ? { hecSource: data.hecSource } : {}),
+          // Sourcetypes left out of the object keep their stored values.
+          ...(data.sourcetypes?.events !== undefined ? { sourcetypeEvents: data.sourcetypes.events } : {}),
+          ...(data.sourcetypes?.flows !== undefined ? { sourcetypeFlows: data.sourcetypes.flows } : {}),
+          ...(data.sourcetypes?.audit !== undefined ? { sourcetypeAudit: data.sourcetypes.audit } : {}),
           // A fix (new key, URL or index) or a resume is tried on the next batch, not after the backoff.
           ...(destinationChanged ? { deliveries: { updateMany: { where: {}, data: { nextAttemptAt: null } } } } : {}),
         },

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { decryptCatoKey, encryptCatoKey } from "@/lib/cato/target";
 import { decryptToken, encryptToken } from "@/lib/security/token-cipher";
 
 export class KeyRotationError extends Error {
@@ -27,6 +28,20 @@ export async function rotateTokens(prisma: PrismaClient, oldKey: Buffer, newKey:
         data: { tokenCiphertext: encryptToken(token, newKey, row.id) },
       });
     }
-    return rows.length;
+    // The Cato account's API key is sealed with the same key.
+    const catoAccounts = await tx.catoAccount.findMany({ select: { accountId: true, apiKeyCiphertext: true } });
+    for (const row of catoAccounts) {
+      let apiKey: string;
+      try {
+        apiKey = decryptCatoKey(row.apiKeyCiphertext, oldKey, row.accountId);
+      } catch {
+        throw new KeyRotationError("The current key cannot decrypt the Cato account's API key; nothing was changed.");
+      }
+      await tx.catoAccount.update({
+        where: { accountId: row.accountId },
+        data: { apiKeyCiphertext: encryptCatoKey(apiKey, newKey, row.accountId) },
+      });
+    }
+    return rows.length + catoAccounts.length;
   });
 }

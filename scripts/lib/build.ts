@@ -29,12 +29,41 @@ function fingerprint(): string {
   return hash.digest("hex");
 }
 
-/** Builds the web app when there is no build or its sources changed since. */
-export async function ensureBuild(env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Builds the web app when there is no build or its sources changed since. Says so,
+ * passes on Next's own steps, and every 20 s says it is still at it, so that a first
+ * start of a few minutes does not look like a hang.
+ */
+export async function ensureBuild(
+  env: NodeJS.ProcessEnv,
+  say: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<void> {
   const current = fingerprint();
-  const built = existsSync(".next/BUILD_ID") && existsSync(STAMP) ? readFileSync(STAMP, "utf8") : "";
+  const hasBuild = existsSync(".next/BUILD_ID");
+  const built = hasBuild && existsSync(STAMP) ? readFileSync(STAMP, "utf8") : "";
   if (built === current) return;
-  process.stdout.write("Building the web app (first start or sources changed)…\n");
-  await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env });
+  say(
+    hasBuild
+      ? "Building the web app (its sources changed; a few minutes)…"
+      : "Building the web app (first start only, a few minutes)…",
+  );
+  const startedAt = Date.now();
+  const heartbeat = setInterval(() => {
+    const seconds = Math.round((Date.now() - startedAt) / 1000);
+    say(`  …still building (${Math.floor(seconds / 60)} min ${seconds % 60} s)`);
+  }, 20_000);
+  try {
+    await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      onLine: (line) => {
+        const step = line.trim();
+        if (step) say(`  ${step}`);
+      },
+    });
+  } finally {
+    clearInterval(heartbeat);
+  }
   writeFileSync(STAMP, current);
+  say(`Web app built in ${Math.round((Date.now() - startedAt) / 1000)} s.`);
 }

@@ -9,9 +9,14 @@ export const USER = "sase";
 /**
  * A PostgreSQL server of the app's own, data under `dir`, kept across restarts.
  * It listens on 127.0.0.1 only, on a port free at start, with a password that
- * lives in the data directory.
+ * lives in the data directory. Tests pass `persistent: false` for a throw-away server.
  */
-export async function startEmbeddedPostgres(dir: string, password: string, fixedPort?: number) {
+export async function startEmbeddedPostgres(
+  dir: string,
+  password: string,
+  fixedPort?: number,
+  { persistent = true }: { persistent?: boolean } = {},
+) {
   // As root, PostgreSQL runs as its own user and must reach its folder inside `dir`:
   // others may traverse `dir` but not list it; secrets in it are owner-only files.
   if (process.getuid?.() === 0) chmodSync(dir, 0o711);
@@ -33,7 +38,7 @@ export async function startEmbeddedPostgres(dir: string, password: string, fixed
     user: USER,
     password,
     authMethod: "scram-sha-256",
-    persistent: true,
+    persistent,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
     onLog: () => undefined,

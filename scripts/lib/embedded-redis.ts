@@ -6,6 +6,12 @@ import { freePort, isAlive, startChild, stopChild, waitFor } from "./processes";
 
 export class RedisUnavailableError extends Error {}
 
+/** How to get redis-server; the README's Requirements section says the same. */
+export const REDIS_INSTALL = {
+  debian: "apt-get install redis-server",
+  macos: "brew install redis",
+} as const;
+
 function findRedisServer(explicit?: string): string | null {
   if (explicit) return existsSync(explicit) ? explicit : null;
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
@@ -15,14 +21,20 @@ function findRedisServer(explicit?: string): string | null {
 
 /**
  * A Redis server of the app's own: data under `dir`, append-only file on so the
- * feeds and queues survive a restart, and noeviction as BullMQ requires.
+ * feeds and queues survive a restart, and noeviction as BullMQ requires. Tests pass
+ * `persistent: false`: nothing written to disk.
  */
-export async function startEmbeddedRedis(dir: string, binary?: string, fixedPort?: number) {
+export async function startEmbeddedRedis(
+  dir: string,
+  binary?: string,
+  fixedPort?: number,
+  { persistent = true }: { persistent?: boolean } = {},
+) {
   const bin = findRedisServer(binary);
   if (!bin) {
     throw new RedisUnavailableError(
       "Redis is needed and none was found. Either set REDIS_URL=redis://host:6379 to use a running Redis, " +
-        "or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) " +
+        `or install redis-server (Debian/Ubuntu: ${REDIS_INSTALL.debian}; macOS: ${REDIS_INSTALL.macos}) ` +
         "and run npm start again.",
     );
   }
@@ -49,10 +61,7 @@ export async function startEmbeddedRedis(dir: string, binary?: string, fixedPort
       redisDir,
       "--pidfile",
       pidFile,
-      "--appendonly",
-      "yes",
-      "--appendfsync",
-      "everysec",
+      ...(persistent ? ["--appendonly", "yes", "--appendfsync", "everysec"] : ["--appendonly", "no"]),
       "--save",
       "",
       "--maxmemory-policy",

@@ -34,10 +34,30 @@ export function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Pr
   });
 }
 
-/** Runs a command to completion; rejects with its output when it fails. */
-export function run(command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+/**
+ * Runs a command to completion; rejects when it fails. With `onLine` (and piped
+ * stdout/stderr) each line of its output goes there.
+ */
+export function run(
+  command: string,
+  args: string[],
+  { onLine, ...options }: SpawnOptions & { onLine?: (line: string) => void } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit", ...options });
+    if (onLine) {
+      for (const stream of [child.stdout, child.stderr]) {
+        if (!stream) continue;
+        let rest = "";
+        stream.setEncoding("utf8");
+        stream.on("data", (chunk: string) => {
+          const lines = (rest + chunk).split(/\r?\n/);
+          rest = lines.pop() ?? "";
+          for (const line of lines) onLine(line);
+        });
+        stream.on("end", () => rest && onLine(rest));
+      }
+    }
     child.on("error", reject);
     child.on("exit", (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`)),

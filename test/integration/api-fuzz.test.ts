@@ -214,6 +214,9 @@ function integrationBody(): Record<string, unknown> {
     flows: false,
     eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
     errorEvents: true,
+    hecHost: "cato-sase",
+    hecSource: "cato_networks",
+    sourcetypes: { events: "cato:events" },
   };
 }
 
@@ -250,10 +253,11 @@ function mutatedIntegration(): Record<string, unknown> {
     const roll = rnd.int(10);
     if (roll < 6) body[rnd.pick(INTEGRATION_FIELDS)] = hostileValue();
     else if (roll < 7) delete body[rnd.pick(INTEGRATION_FIELDS)];
-    else if (roll < 8)
+    else if (roll < 8 && rnd.chance(0.5))
       body.eventFilter = [
         { field: rnd.pick(["event_type", "event_sub_type", "__proto__"]), operator: "in", values: [hostileString()] },
       ];
+    else if (roll < 8) body.sourcetypes = { [rnd.pick(["events", "flows", "audit", "__proto__"])]: hostileValue() };
     else
       Object.defineProperty(body, rnd.pick(PROTO_KEYS), {
         value: hostileValue(),

@@ -113,6 +113,63 @@ describe("POST /api/feeds/{feed}", () => {
     expect((await problem(response)).detail).toMatch(/32 MB/);
     expect((await readHead(redis, "events")).appended).toBe(1);
   });
+
+  it("accepts any number of records that fits the byte limit (20,000 tiny ones)", async () => {
+    const tiny = Array.from({ length: 20_000 }, (_, i) => `{"event_type":"S","time":"${i}"}`).join("\n");
+    const response = await post("events", tiny, "application/x-ndjson");
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { accepted: number }).accepted).toBe(20_000);
+    expect((await readHead(redis, "events")).length).toBe(20_000);
+  });
+
+  it("appends a body of many chunks whole, in order", async () => {
+    const records = Array.from({ length: 8000 }, (_, i) => event({ n: String(i), pad: "p".repeat(1500) }));
+    const response = await post("events", JSON.stringify(records));
+    expect(response.status).toBe(200);
+    const head = await readHead(redis, "events");
+    expect(head.length).toBe(8000);
+    const [first] = (await redis.xrange("feed:events", "-", "+", "COUNT", 1)) as [string, string[]][];
+    const [last] = (await redis.xrevrange("feed:events", "+", "-", "COUNT", 1)) as [string, string[]][];
+    expect(JSON.parse(first![1][1]!)).toMatchObject({ n: "0" });
+    expect(JSON.parse(last![1][1]!)).toMatchObject({ n: "7999" });
+    expect(await redis.keys("feed:events:staging:*")).toEqual([]);
+  });
+
+  it("appends nothing when the last record of a large body is invalid, and leaves nothing staged", async () => {
+    const records: Record<string, string>[] = Array.from({ length: 8000 }, () => event({ pad: "p".repeat(1500) }));
+    records.push({ event_type: "Security" });
+    const response = await post("events", JSON.stringify(records));
+    expect(response.status).toBe(422);
+    expect((await problem(response)).invalid_params).toEqual([
+      { name: "records[8000]", reason: "Record 8000 field time is required" },
+    ]);
+    expect((await readHead(redis, "events")).length).toBe(0);
+    expect(await redis.keys("feed:events:staging:*")).toEqual([]);
+  });
+
+  it("appends nothing when the body is cut off half-way, and answers 400", async () => {
+    const piece = new TextEncoder().encode(`[${JSON.stringify(event({ pad: "p".repeat(2 * 1024 * 1024) }))},`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 3) controller.enqueue(piece);
+        else controller.error(new Error("connection reset"));
+      },
+    });
+    const response = await feeds.POST(
+      new Request(`${URL_BASE}/api/feeds/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit),
+      ctx("events"),
+    );
+    expect(response.status).toBe(400);
+    expect((await problem(response)).detail).toMatch(/cut off/);
+    expect((await readHead(redis, "events")).length).toBe(0);
+    expect(await redis.keys("feed:events:staging:*")).toEqual([]);
+  });
 });
 
 describe("GET /api/events", () => {

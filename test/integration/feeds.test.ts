@@ -7,6 +7,7 @@ import {
   appendRecords,
   BIG_RECORD_CHARS,
   bigRecordKey,
+  HEAD_MAX_BYTES,
   loadWholeJson,
   readOne,
   feedKey,
@@ -16,7 +17,7 @@ import {
   trimOlderThan,
   type TNewRecord,
 } from "@/lib/feeds/feed-store";
-import { compareMarkers, START_MARKER } from "@/lib/feeds/marker";
+import { compareMarkers, parseMarker, START_MARKER } from "@/lib/feeds/marker";
 import { startEmbeddedRedis } from "@/scripts/lib/embedded-redis";
 
 const redis = new Redis(process.env.REDIS_URL!);
@@ -33,6 +34,12 @@ function events(n: number, from = 0): TNewRecord[] {
   });
 }
 
+/** Redis' own clock in milliseconds, the one feed markers carry. */
+async function redisNowMs(): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
 const ids = (entries: { json: string }[]) => entries.map((e) => (JSON.parse(e.json) as { n: string }).n);
 
 beforeEach(async () => {
@@ -41,6 +48,85 @@ beforeEach(async () => {
 
 afterAll(async () => {
   await redis.quit();
+});
+
+/** A record of ~990 fields of 1,999 characters (~2 MB): every value under the per-value cut. */
+function wideRecord(n: number, fields = 990): TNewRecord {
+  const record: Record<string, string> = {
+    event_type: "Security",
+    event_sub_type: "IPS",
+    time: String(1764368000000 + n),
+    n: String(n),
+  };
+  for (let f = 0; f < fields; f++) record[`field_${f}`] = String(f % 10).repeat(1999);
+  return { json: JSON.stringify(record), eventType: "Security", eventSubType: "IPS" };
+}
+
+describe("byte-bounded reads", () => {
+  it("stop at the byte budget, always return at least one entry, and resume where they stopped", async () => {
+    // 40 small records, then 10 records of ~2 MB, then 40 small ones.
+    await appendRecords(redis, "events", events(40), 0);
+    await appendRecords(
+      redis,
+      "events",
+      Array.from({ length: 10 }, (_, i) => wideRecord(40 + i)),
+      0,
+    );
+    await appendRecords(redis, "events", events(40, 50), 0);
+
+    // What an entry holds in the stream: the record (or head), its type fields, and a big record's lengths.
+    const entryBytes = (e: Awaited<ReturnType<typeof readOne>> & object) =>
+      Buffer.byteLength(e.json) +
+      Buffer.byteLength(e.eventType) +
+      Buffer.byteLength(e.eventSubType) +
+      (e.bigChars ? String(e.bigChars).length + String(e.rawDataChars).length : 0);
+    const seen: string[] = [];
+    let marker = START_MARKER;
+    let reads = 0;
+    for (;;) {
+      const { entries } = await readAfter(redis, "events", marker, 5000, 20_000);
+      if (entries.length === 0) break;
+      reads++;
+      const bytes = entries.reduce((sum, e) => sum + entryBytes(e), 0);
+      // Within the budget, unless it is the one entry a read always returns.
+      if (entries.length > 1) expect(bytes).toBeLessThanOrEqual(20_000);
+      seen.push(...ids(entries));
+      marker = entries.at(-1)!.marker;
+    }
+    expect(seen).toEqual(Array.from({ length: 90 }, (_, i) => String(i)));
+    expect(reads).toBeGreaterThan(3);
+
+    // The count still caps a read; a budget smaller than any entry still moves on by one.
+    expect((await readAfter(redis, "events", START_MARKER, 7, 10_000_000)).entries).toHaveLength(7);
+    expect(ids((await readAfter(redis, "events", START_MARKER, 100, 1)).entries)).toEqual(["0"]);
+  });
+
+  it("keep a wide record's head small in the stream, whole beside it", async () => {
+    const wide = wideRecord(0);
+    expect(wide.json.length).toBeGreaterThan(1_900_000);
+    const { lastMarker } = await appendRecords(redis, "events", [wide], 0);
+    const [raw] = (await redis.xrange(feedKey("events"), lastMarker, lastMarker)) as [string, string[]][];
+    const fields = raw![1];
+    const streamBytes = fields.reduce((sum, f) => sum + Buffer.byteLength(f), 0);
+    expect(streamBytes).toBeLessThanOrEqual(HEAD_MAX_BYTES + 200);
+    const entry = (await readOne(redis, "events", lastMarker))!;
+    expect(entry.bigChars).toBe(wide.json.length);
+    // The fields a reader looks at first are in the head.
+    expect(JSON.parse(entry.json)).toMatchObject({ event_type: "Security", time: "1764368000000", n: "0" });
+    expect(await loadWholeJson(redis, "events", entry)).toBe(wide.json);
+  });
+
+  it("bound a head whatever its field names and characters hold", async () => {
+    const record: Record<string, string> = { event_type: "Security", time: "1764368000000" };
+    for (let f = 0; f < 300; f++) record[`${"k".repeat(f % 2 === 0 ? 300 : 10)}${f}`] = "\u0001é😀".repeat(600);
+    const json = JSON.stringify(record);
+    const { lastMarker } = await appendRecords(redis, "events", [{ json, eventType: "Security" }], 0);
+    const entry = (await readOne(redis, "events", lastMarker))!;
+    expect(Buffer.byteLength(entry.json)).toBeLessThanOrEqual(HEAD_MAX_BYTES);
+    const head = JSON.parse(entry.json) as Record<string, string>;
+    expect(head.event_type).toBe("Security");
+    for (const [key, value] of Object.entries(head)) expect(record[key]!.startsWith(value)).toBe(true);
+  });
 });
 
 describe("big records", () => {
@@ -155,10 +241,13 @@ describe("feed store", () => {
   });
 
   it("trims by age, exactly, and keeps the sequence going", async () => {
-    await appendRecords(redis, "events", events(3), 0);
-    const cutoff = Date.now() + 1;
-    await new Promise((r) => setTimeout(r, 5));
+    const earlier = await appendRecords(redis, "events", events(3), 0);
+    // Markers carry Redis' clock, not this process': cut just after the earlier records'
+    // millisecond, and append the later ones once Redis' clock has passed it.
+    const cutoff = parseMarker(earlier.lastMarker)!.ms + 1;
+    await expect.poll(() => redisNowMs(), { interval: 1 }).toBeGreaterThanOrEqual(cutoff);
     const later = await appendRecords(redis, "events", events(2, 3), 0);
+    expect(parseMarker(later.firstMarker)!.ms).toBeGreaterThanOrEqual(cutoff);
     expect(await trimOlderThan(redis, "events", cutoff)).toBe(3);
     const left = await readAfter(redis, "events", START_MARKER, 10);
     expect(ids(left.entries)).toEqual(["3", "4"]);

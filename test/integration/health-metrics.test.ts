@@ -60,6 +60,15 @@ async function scrape() {
   return { text, samples, value };
 }
 
+/**
+ * The pump counts requests and latency fire and forget, on its own connection: wait
+ * until the counters show the pump's last reply before reading the rest.
+ */
+async function scrapeWhen(name: string, labels: Record<string, string>, expected: number) {
+  await expect.poll(async () => (await scrape()).value(name, labels), { timeout: 10_000, interval: 50 }).toBe(expected);
+  return scrape();
+}
+
 async function readiness() {
   const response = await ready.GET(new Request(`${BASE}/api/health/ready`), undefined);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -110,7 +119,7 @@ describe("GET /api/metrics", () => {
     await appendEvents(2); // not delivered yet: the lag
     await redis.set(workerHeartbeatKey("host-a-101"), new Date().toISOString(), "EX", 30);
 
-    const { text, value } = await scrape();
+    const { text, value } = await scrapeWhen("cato_splunk_batch_latency_seconds_count", labels, 1);
     expect(value("cato_splunk_records_delivered_total", labels)).toBe(3);
     expect(value("cato_splunk_bytes_delivered_total", labels)).toBeGreaterThan(3 * 100);
     expect(value("cato_splunk_requests_total", { ...labels, http_status: "200", hec_code: "0" })).toBe(1);
@@ -141,7 +150,7 @@ describe("GET /api/metrics", () => {
     fixture.receiver.setFault({ kind: "busy" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
 
-    let { value } = await scrape();
+    let { value } = await scrapeWhen("cato_splunk_retries_total", labels, 1);
     expect(value("cato_splunk_requests_total", { ...labels, http_status: "503", hec_code: "9" })).toBe(1);
     expect(value("cato_splunk_retries_total", labels)).toBe(1);
     expect(value("cato_splunk_records_delivered_total", labels)).toBe(0);
@@ -154,7 +163,7 @@ describe("GET /api/metrics", () => {
     await sql.query(`UPDATE "Delivery" SET "nextAttemptAt" = NULL WHERE "integrationId" = $1`, [created.id]);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
 
-    ({ value } = await scrape());
+    ({ value } = await scrapeWhen("cato_splunk_requests_total", { ...labels, http_status: "200", hec_code: "0" }, 1));
     expect(value("cato_splunk_requests_total", { ...labels, http_status: "400", hec_code: "13" })).toBe(1);
     expect(value("cato_splunk_requests_total", { ...labels, http_status: "200", hec_code: "0" })).toBe(1);
     expect(value("cato_splunk_records_delivered_total", labels)).toBe(3);
@@ -168,8 +177,8 @@ describe("GET /api/metrics", () => {
     await appendEvents(1);
     fixture.receiver.setFault({ kind: "reset" });
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
-    const { value } = await scrape();
     const labels = { integration_id: created.id, source: "events" };
+    const { value } = await scrapeWhen("cato_splunk_retries_total", labels, 1);
     expect(value("cato_splunk_requests_total", { ...labels, http_status: "none", hec_code: "none" })).toBe(1);
     expect(value("cato_splunk_retries_total", labels)).toBe(1);
     expect(value("cato_splunk_batch_latency_seconds_count", labels)).toBe(0);
@@ -179,6 +188,7 @@ describe("GET /api/metrics", () => {
     const created = await integration();
     await appendEvents(1);
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+    await scrapeWhen("cato_splunk_batch_latency_seconds_count", { integration_id: created.id, source: "events" }, 1);
     expect((await scrape()).text).toContain(created.id);
 
     await deleteIntegration(created.id, SYSTEM_CALLER);

@@ -196,6 +196,93 @@ describe("POST /api/integrations", () => {
   });
 });
 
+describe("Splunk metadata", () => {
+  const DEFAULTS = { events: "cato:events", flows: "cato:flows", audit: "cato:audit" };
+
+  async function read(id: string) {
+    return (await (await item.GET(new Request(`${BASE}/${id}`), ctx(id))).json()) as Record<string, unknown>;
+  }
+
+  it("defaults to cato-sase, cato_networks and the cato: sourcetypes, and stores them", async () => {
+    const created = await create();
+    expect(created).toMatchObject({ hecHost: "cato-sase", hecSource: "cato_networks", sourcetypes: DEFAULTS });
+    const { rows } = await sql.query(
+      `SELECT "hecHost", "hecSource", "sourcetypeEvents", "sourcetypeFlows", "sourcetypeAudit" FROM "Integration" WHERE id = $1`,
+      [created.id],
+    );
+    expect(rows[0]).toEqual({
+      hecHost: "cato-sase",
+      hecSource: "cato_networks",
+      sourcetypeEvents: "cato:events",
+      sourcetypeFlows: "cato:flows",
+      sourcetypeAudit: "cato:audit",
+    });
+  });
+
+  it("creates with overrides, a partial sourcetypes object keeping the other defaults", async () => {
+    const created = await create({
+      hecHost: " sase-paris ",
+      hecSource: "cato:prod",
+      sourcetypes: { events: "cato_json_events" },
+    });
+    const expected = {
+      hecHost: "sase-paris",
+      hecSource: "cato:prod",
+      sourcetypes: { ...DEFAULTS, events: "cato_json_events" },
+    };
+    expect(created).toMatchObject(expected);
+    expect(await read(created.id)).toMatchObject(expected);
+  });
+
+  it("edits a subset: sourcetypes left out keep their stored values", async () => {
+    const created = await create({ sourcetypes: { events: "cato_json_events", flows: "cato_json_flows" } });
+    const response = await item.PATCH(
+      jsonRequest("PATCH", `${BASE}/${created.id}`, { hecSource: "sase", sourcetypes: { flows: "flows_v2" } }),
+      ctx(created.id),
+    );
+    expect(response.status, await response.clone().text()).toBe(200);
+    const expected = {
+      hecHost: "cato-sase",
+      hecSource: "sase",
+      sourcetypes: { events: "cato_json_events", flows: "flows_v2", audit: "cato:audit" },
+    };
+    expect(await response.json()).toMatchObject(expected);
+    expect(await read(created.id)).toMatchObject(expected);
+  });
+
+  it("refuses invalid values with the field and the rule, on create and on edit, and changes nothing", async () => {
+    const refused = await collection.POST(
+      jsonRequest("POST", BASE, body({ hecHost: " ", sourcetypes: { flows: "a\u0007b", raw: "x" } })),
+      undefined,
+    );
+    expect(refused.status).toBe(422);
+    expect((await problem(refused)).invalid_params).toEqual(
+      expect.arrayContaining([
+        { name: "hecHost", reason: "Host must not be blank" },
+        { name: "sourcetypes.flows", reason: "Flows sourcetype must not contain control characters" },
+        { name: "sourcetypes.raw", reason: "raw is not a known field" },
+      ]),
+    );
+
+    const created = await create();
+    const edit = await item.PATCH(
+      jsonRequest("PATCH", `${BASE}/${created.id}`, {
+        hecSource: "s".repeat(256),
+        sourcetypes: { events: "" },
+      }),
+      ctx(created.id),
+    );
+    expect(edit.status).toBe(422);
+    expect((await problem(edit)).invalid_params).toEqual(
+      expect.arrayContaining([
+        { name: "hecSource", reason: "Source must be at most 255 characters" },
+        { name: "sourcetypes.events", reason: "Events sourcetype must not be blank" },
+      ]),
+    );
+    expect(await read(created.id)).toMatchObject({ hecSource: "cato_networks", sourcetypes: DEFAULTS });
+  });
+});
+
 describe("GET /api/integrations", () => {
   it("lists integrations, newest first", async () => {
     const a = await create();

@@ -57,7 +57,10 @@ describe("feed retention", () => {
     await appendRecords(redis, "flows", [{ json: '{"flow_id":"a","time":"1"}' }], 0);
     await appendRecords(redis, "audit", [{ json: '{"audit_id":"a","time":"2026-11-29T00:00:00.000Z"}' }], 0);
     expect(await trimFeeds(redis, 72)).toBe(0);
-    const removed = await trimFeeds(redis, 1, Date.now() + 3600 * 1000 + 10);
+    // An hour and a millisecond after Redis' clock, the one the records' markers carry.
+    const [seconds, micros] = await redis.time();
+    const redisNowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const removed = await trimFeeds(redis, 1, redisNowMs + 3600 * 1000 + 1);
     expect(removed).toBe(3);
     expect((await readHead(redis, "events")).length).toBe(0);
     expect((await readHead(redis, "audit")).length).toBe(0);

@@ -238,4 +238,57 @@ describe("worker processes", () => {
     expect(large[0]!.fields).toMatchObject({ raw_data_original_bytes: "5300000" });
     expect((large[0]!.event as { raw_data: string }).raw_data.length).toBeGreaterThan(4_900_000);
   });
+  it("delivers wide records (990 fields, ~2 MB each) after small ones without running out of memory", async () => {
+    await createIntegration({ name: "Wide", ingestionUrl: receiver.url, apiKey: receiver.token }, SYSTEM_CALLER);
+    const ids = new Set<string>();
+    const tally = () => {
+      // Keep only the ids: the receiver would otherwise hold every wide record parsed.
+      for (const envelope of receiver.received()) ids.add((envelope.event as Record<string, string>).id!);
+      receiver.clear();
+    };
+    // Small records first, delivered by a worker that is then stopped.
+    await appendNumbered(0, 3000);
+    const first = startWorker({ HEC_BATCH_MAX_RECORDS: "5000" });
+    await waitFor(
+      () => {
+        tally();
+        return ids.size >= 3000 || first.exitCode !== null || first.signalCode !== null;
+      },
+      90_000,
+      "the small records",
+    );
+    first.kill("SIGTERM");
+    await new Promise((r) => first.once("exit", r));
+
+    // A backlog: small records, then wide ones, all in the feed before the next worker reads it.
+    await appendNumbered(3000, 500);
+    const wide = 100;
+    const values = Array.from({ length: 990 }, (_, f) => [`field_${f}`, String(f % 10).repeat(1999)] as const);
+    for (let start = 0; start < wide; start += 5) {
+      const records = Array.from({ length: 5 }, (_, i) =>
+        toNewRecord("events", {
+          event_type: "Security",
+          event_sub_type: "IPS",
+          time: String(1764368100000 + start + i),
+          id: `wide-${start + i}`,
+          ...Object.fromEntries(values),
+        }),
+      );
+      expect(records[0]!.json.length).toBeGreaterThan(1_990_000);
+      await appendRecords(redis, "events", records, 0);
+    }
+    const worker = startWorker({ HEC_BATCH_MAX_RECORDS: "5000" });
+    await waitFor(
+      () => {
+        tally();
+        return ids.size >= 3500 + wide || worker.exitCode !== null || worker.signalCode !== null;
+      },
+      240_000,
+      "the wide records",
+    );
+    expect(worker.exitCode).toBeNull();
+    expect(worker.signalCode).toBeNull();
+    for (let i = 0; i < wide; i++) expect(ids.has(`wide-${i}`)).toBe(true);
+    for (let i = 0; i < 3500; i++) expect(ids.has(String(i))).toBe(true);
+  }, 360_000);
 });

@@ -1,0 +1,354 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import {
+  EVENTS_PAGE_SIZE,
+  feedRecordOf,
+  fetchAuditPage,
+  fetchEventsPage,
+  recordTimeMs,
+  type TCatoCall,
+  type TCatoOutcome,
+} from "@/lib/cato/client";
+import { catoKeys, holdLease, moveMarker, releaseLease, takeCallSlot } from "@/lib/cato/coordination";
+import { loadPollTarget, type TPollTarget } from "@/lib/cato/target";
+import type { TCatoPollState } from "@/lib/cato/schema";
+import { appendRecords, MarkerMovedError, type TFeedName, type TNewRecord } from "@/lib/feeds/feed-store";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
+import { logger } from "@/lib/logger";
+
+/**
+ * One poller per connected Cato account, whatever the number of worker processes: every
+ * worker runs this loop, and only the holder of the account's lease in Redis calls Cato.
+ * The lease is renewed every second or two; when its worker dies another takes it over
+ * within LEASE_MS. Should two pollers ever overlap (a paused process waking up), the
+ * marker's compare-and-set in the append script lets only one of them append a page.
+ */
+export const LEASE_MS = 6000;
+/** Cato's own script waits 5 s after a rate-limit reply. */
+export const RATE_LIMITED_WAIT_MS = 5000;
+/** A marker belongs to one time frame; a sliding day covers any pause of the poller shorter than that. */
+export const AUDIT_TIME_FRAME = "last.P1D";
+/** Hashes of the last page's records kept to drop the boundary record Cato repeats. */
+const AUDIT_SEEN_KEPT = 200;
+
+export type TPollerOptions = {
+  redis: Redis;
+  prisma: PrismaClient;
+  encryptionKey: Buffer;
+  apiUrlOverride?: string;
+  pollIntervalMs: number;
+  eventsCallsPerMinute: number;
+  auditCallsPerMinute: number;
+  timeoutMs: number;
+  maxFeedLength: number;
+  retentionHours: number;
+  owner: string;
+  signal: AbortSignal;
+  leaseMs?: number;
+  /** How long to wait after Cato's rate-limit reply (RATE_LIMITED_WAIT_MS). */
+  rateLimitedWaitMs?: number;
+};
+
+type TFeedState = {
+  state: TCatoPollState;
+  detail: string;
+  dueAt: number;
+  failures: number;
+};
+
+type TPollResult = { state: TCatoPollState; detail: string; delayMs: number; isFailure?: boolean };
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+function recordHash(json: string): string {
+  return createHash("sha256").update(json).digest("base64url").slice(0, 22);
+}
+
+type TAuditMarker = { marker: string; seen: string[] };
+
+function parseAuditMarker(raw: string | null): TAuditMarker {
+  if (!raw) return { marker: "", seen: [] };
+  try {
+    const parsed = JSON.parse(raw) as Partial<TAuditMarker>;
+    return {
+      marker: typeof parsed.marker === "string" ? parsed.marker : "",
+      seen: Array.isArray(parsed.seen) ? parsed.seen.filter((s) => typeof s === "string") : [],
+    };
+  } catch {
+    return { marker: "", seen: [] };
+  }
+}
+
+function outcomeResult(
+  outcome: Exclude<TCatoOutcome<unknown>, { kind: "ok" }>,
+  failures: number,
+  rateLimitedWaitMs: number,
+): TPollResult {
+  if (outcome.kind === "rate-limited") {
+    return { state: "rate-limited", detail: `${outcome.reason}; trying again shortly`, delayMs: rateLimitedWaitMs };
+  }
+  if (outcome.kind === "refused") {
+    return { state: "error", detail: `${outcome.reason}. Retried every minute.`, delayMs: rejectedDelay() };
+  }
+  const delayMs = backoffDelay(failures + 1, null);
+  return {
+    state: "error",
+    detail: `${outcome.reason}; retrying in ${Math.ceil(delayMs / 1000)} s`,
+    delayMs,
+    isFailure: true,
+  };
+}
+
+export function startCatoPoller(options: TPollerOptions): { stopped: Promise<void> } {
+  const { redis, signal } = options;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
+  const rateLimitedWaitMs = options.rateLimitedWaitMs ?? RATE_LIMITED_WAIT_MS;
+  const token = `${options.owner}:${randomUUID()}`;
+  const accountKey = "default";
+  const leaseKey = catoKeys.lease(accountKey);
+  const statusKey = catoKeys.status(accountKey);
+
+  let target: TPollTarget | null = null;
+  /** The last events page was short: nothing newer at Cato (a rate-limit reply does not change it). */
+  let isEventsCaughtUp = false;
+  const feeds: Record<"events" | "audit", TFeedState> = {
+    events: { state: "polling", detail: "", dueAt: 0, failures: 0 },
+    audit: { state: "polling", detail: "", dueAt: 0, failures: 0 },
+  };
+
+  const callOf = (t: TPollTarget, leaseSignal: AbortSignal): TCatoCall => ({
+    url: t.apiUrl,
+    apiKey: t.apiKey,
+    accountId: t.catoAccountId,
+    timeoutMs: options.timeoutMs,
+    signal: leaseSignal,
+  });
+
+  async function writeStatus(extra: { feed: "events" | "audit"; fetched?: number; newestMs?: number | null }) {
+    const t = target;
+    if (!t) return;
+    const active = (["events", "audit"] as const).filter((f) => t[f]);
+    const order: TCatoPollState[] = ["error", "rate-limited", "polling", "caught-up"];
+    const worst = active.map((f) => feeds[f]).sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state))[0];
+    const multi = redis.multi().hset(statusKey, {
+      state: worst?.state ?? "polling",
+      detail: worst?.detail ?? "",
+      lastPollAt: new Date().toISOString(),
+      caughtUp: isEventsCaughtUp ? "1" : "0",
+    });
+    if (extra.fetched) multi.hincrby(statusKey, `fetched:${extra.feed}`, extra.fetched);
+    if (extra.newestMs) {
+      // Keep the newest of all: HSET only when larger, in a script-free way (read-compare is racy
+      // only between lease holders, and there is one).
+      const current = Number((await redis.hget(statusKey, "newestMs")) ?? 0);
+      if (extra.newestMs > current) multi.hset(statusKey, "newestMs", String(extra.newestMs));
+    }
+    await multi.exec();
+  }
+
+  async function appendPage(
+    feed: TFeedName,
+    records: TNewRecord[],
+    marker: { key: string; expected: string; next: string },
+  ): Promise<boolean> {
+    try {
+      if (records.length === 0) return await moveMarker(redis, marker.key, marker.expected, marker.next);
+      await appendRecords(redis, feed, records, options.maxFeedLength, options.retentionHours, marker);
+      return true;
+    } catch (error) {
+      if (error instanceof MarkerMovedError) return false;
+      throw error;
+    }
+  }
+
+  async function pollEvents(t: TPollTarget, leaseSignal: AbortSignal): Promise<TPollResult> {
+    const wait = await takeCallSlot(
+      redis,
+      catoKeys.calls(t.catoAccountId, "eventsFeed"),
+      options.eventsCallsPerMinute,
+      token,
+    );
+    if (wait > 0) {
+      return {
+        state: "rate-limited",
+        detail: `At the ceiling of ${options.eventsCallsPerMinute} eventsFeed calls a minute for this account`,
+        delayMs: wait,
+      };
+    }
+    const markerKey = catoKeys.marker(t.catoAccountId, "events");
+    const expected = (await redis.get(markerKey)) ?? "";
+    const outcome = await fetchEventsPage(callOf(t, leaseSignal), expected);
+    if (outcome.kind !== "ok") return outcomeResult(outcome, feeds.events.failures, rateLimitedWaitMs);
+    const page = outcome.page;
+    let newestMs: number | null = null;
+    const records: TNewRecord[] = [];
+    for (const record of page.records) {
+      const fields = feedRecordOf(record);
+      if (!fields) continue;
+      const ms = recordTimeMs(fields);
+      if (ms !== null && (newestMs === null || ms > newestMs)) newestMs = ms;
+      records.push({
+        json: JSON.stringify(fields),
+        eventType: typeof fields.event_type === "string" ? fields.event_type : "",
+        eventSubType: typeof fields.event_sub_type === "string" ? fields.event_sub_type : "",
+      });
+    }
+    if (leaseSignal.aborted) return { state: "polling", detail: "", delayMs: 0 };
+    const isAppended = await appendPage("events", records, { key: markerKey, expected, next: page.marker });
+    const isFull = page.fetchedCount >= EVENTS_PAGE_SIZE;
+    isEventsCaughtUp = !isFull;
+    if (isAppended) await writeStatus({ feed: "events", fetched: records.length, newestMs });
+    return isFull
+      ? { state: "polling", detail: "Fetching Cato's backlog of events", delayMs: 0 }
+      : { state: "caught-up", detail: "", delayMs: options.pollIntervalMs };
+  }
+
+  async function pollAudit(t: TPollTarget, leaseSignal: AbortSignal): Promise<TPollResult> {
+    const idleMs = Math.max(options.pollIntervalMs, Math.ceil(60_000 / options.auditCallsPerMinute));
+    const wait = await takeCallSlot(
+      redis,
+      catoKeys.calls(t.catoAccountId, "auditFeed"),
+      options.auditCallsPerMinute,
+      token,
+    );
+    if (wait > 0) {
+      return {
+        state: feeds.audit.state === "caught-up" ? "caught-up" : "rate-limited",
+        detail:
+          feeds.audit.state === "caught-up"
+            ? ""
+            : `At the ceiling of ${options.auditCallsPerMinute} auditFeed calls a minute for this account`,
+        delayMs: wait,
+      };
+    }
+    const markerKey = catoKeys.marker(t.catoAccountId, "audit");
+    const expected = (await redis.get(markerKey)) ?? "";
+    const stored = parseAuditMarker(expected);
+    const outcome = await fetchAuditPage(callOf(t, leaseSignal), AUDIT_TIME_FRAME, stored.marker);
+    if (outcome.kind !== "ok") return outcomeResult(outcome, feeds.audit.failures, rateLimitedWaitMs);
+    const page = outcome.page;
+    // Cato repeats a page's boundary record on the next page: drop what the last page held.
+    const seen = new Set(stored.seen);
+    const pageHashes: string[] = [];
+    const records: TNewRecord[] = [];
+    let newestMs: number | null = null;
+    for (const record of page.records) {
+      const fields = feedRecordOf(record);
+      if (!fields) continue;
+      const json = JSON.stringify(fields);
+      const hash = recordHash(json);
+      pageHashes.push(hash);
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      const ms = recordTimeMs(fields);
+      if (ms !== null && (newestMs === null || ms > newestMs)) newestMs = ms;
+      records.push({ json });
+    }
+    // An empty page keeps the last page's hashes: its boundary record may still come again.
+    const keep = pageHashes.length > 0 ? pageHashes.slice(-AUDIT_SEEN_KEPT) : stored.seen;
+    const next = JSON.stringify({ marker: page.marker, seen: keep });
+    if (leaseSignal.aborted) return { state: "polling", detail: "", delayMs: 0 };
+    const isAppended = await appendPage("audit", records, { key: markerKey, expected, next });
+    if (isAppended) await writeStatus({ feed: "audit", fetched: records.length, newestMs });
+    return page.hasMore
+      ? { state: "polling", detail: "Fetching Cato's audit trail", delayMs: 0 }
+      : { state: "caught-up", detail: "", delayMs: idleMs };
+  }
+
+  async function pollDue(t: TPollTarget, leaseSignal: AbortSignal): Promise<void> {
+    for (const feed of ["events", "audit"] as const) {
+      if (!t[feed] || Date.now() < feeds[feed].dueAt || leaseSignal.aborted) continue;
+      let result: TPollResult;
+      try {
+        result = feed === "events" ? await pollEvents(t, leaseSignal) : await pollAudit(t, leaseSignal);
+      } catch (error) {
+        // Redis or PostgreSQL failing under the poller: back off like a network error.
+        const delayMs = backoffDelay(feeds[feed].failures + 1, null);
+        result = {
+          state: "error",
+          detail: `The ${feed} poller failed: ${error instanceof Error ? error.message : String(error)}`,
+          delayMs,
+          isFailure: true,
+        };
+        logger.warn("cato poller failed", { feed, error: result.detail });
+      }
+      // The lease was lost during the call: the new holder reports from now on.
+      if (leaseSignal.aborted) return;
+      const state = feeds[feed];
+      state.failures = result.isFailure ? state.failures + 1 : 0;
+      state.dueAt = Date.now() + result.delayMs;
+      const changed = state.state !== result.state || state.detail !== result.detail;
+      state.state = result.state;
+      state.detail = result.detail;
+      if (changed) await writeStatus({ feed }).catch(() => undefined);
+    }
+  }
+
+  async function run(): Promise<void> {
+    let leaseAbort: AbortController | null = null;
+    let renewTimer: NodeJS.Timeout | null = null;
+    const dropLease = () => {
+      if (renewTimer) clearInterval(renewTimer);
+      renewTimer = null;
+      leaseAbort?.abort();
+      leaseAbort = null;
+    };
+    let settingsVersion = "";
+    while (!signal.aborted) {
+      try {
+        target = await loadPollTarget(options.prisma, options.encryptionKey, options.apiUrlOverride);
+        if (!target || !target.enabled) {
+          if (leaseAbort) {
+            dropLease();
+            await releaseLease(redis, leaseKey, token);
+          }
+          await sleep(1000, signal);
+          continue;
+        }
+        // A saved change (a fixed key, another region) is tried at once, not after the retry delay.
+        if (target.version !== settingsVersion) {
+          settingsVersion = target.version;
+          for (const f of Object.values(feeds)) Object.assign(f, { dueAt: 0, failures: 0 });
+        }
+        if (!leaseAbort) {
+          if (!(await holdLease(redis, leaseKey, token, leaseMs))) {
+            await sleep(Math.min(1000, leaseMs / 3), signal);
+            continue;
+          }
+          const controller = new AbortController();
+          leaseAbort = controller;
+          renewTimer = setInterval(() => {
+            holdLease(redis, leaseKey, token, leaseMs).then(
+              (held) => {
+                if (!held && leaseAbort === controller) dropLease();
+              },
+              () => undefined,
+            );
+          }, leaseMs / 3);
+        }
+        await pollDue(target, leaseAbort.signal);
+        const next = Math.min(...(["events", "audit"] as const).filter((f) => target?.[f]).map((f) => feeds[f].dueAt));
+        // Wake at least once a second to see saved changes and a disabled account.
+        await sleep(Math.min(1000, next - Date.now()), signal);
+      } catch (error) {
+        logger.warn("cato poller loop failed", { error: error instanceof Error ? error.message : String(error) });
+        await sleep(1000, signal);
+      }
+    }
+    dropLease();
+    await releaseLease(redis, leaseKey, token).catch(() => undefined);
+  }
+
+  return { stopped: run() };
+}

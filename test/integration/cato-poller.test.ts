@@ -1,0 +1,217 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SYSTEM_CALLER } from "@/lib/auth/caller";
+import { sampleAuditRecords, startCatoMock, type TCatoMock } from "@/lib/cato/mock-server";
+import { findCatoAccount, saveCatoAccount } from "@/lib/cato/service";
+import { isCatoAccountActive } from "@/lib/cato/target";
+import { db, disconnectDb } from "@/lib/db";
+import { appendRecords, MarkerMovedError } from "@/lib/feeds/feed-store";
+import { createSimulator } from "@/lib/simulator/generator";
+import { CATO_ACCOUNT_ID, CATO_KEY, countOf, feedJson, startTestPoller, waitFor } from "@/test/helpers/cato";
+import { createSimulation } from "@/workers/simulate";
+
+/**
+ * The Cato poller in this process against the stand-in for Cato's API over HTTP, with the
+ * test Redis and PostgreSQL: backfill through rate-limit replies, the shared ceiling and
+ * the lease, a wrong key and its fix, the audit trail's repeated boundary records.
+ */
+const redis = new Redis(process.env.REDIS_URL!);
+const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+let mock: TCatoMock;
+const pollers: { stop(): Promise<void> }[] = [];
+
+function simulatedEvents(count: number, startMs = Date.now() - 3_600_000) {
+  const simulator = createSimulator({ seed: 7 });
+  const out: Record<string, string>[] = [];
+  for (let done = 0; done < count; done += 1000) {
+    const n = Math.min(1000, count - done);
+    out.push(...simulator.generate({ nowMs: startMs + done, eventCount: n, flowCount: 0 }).events);
+  }
+  return out.slice(0, count);
+}
+
+async function connect(overrides: Record<string, unknown> = {}) {
+  await saveCatoAccount(
+    {
+      accountId: CATO_ACCOUNT_ID,
+      apiKey: CATO_KEY,
+      region: "eu",
+      events: true,
+      audit: false,
+      enabled: true,
+      ...overrides,
+    },
+    SYSTEM_CALLER,
+  );
+}
+
+function poller(overrides: Parameters<typeof startTestPoller>[1] = {}) {
+  const p = startTestPoller(mock.url, overrides);
+  pollers.push(p);
+  return p;
+}
+
+beforeEach(async () => {
+  await redis.flushdb();
+  await sql.query(`DELETE FROM "CatoAccount"`);
+  mock = await startCatoMock({ apiKey: CATO_KEY, accountId: CATO_ACCOUNT_ID });
+});
+
+afterEach(async () => {
+  await Promise.all(pollers.splice(0).map((p) => p.stop()));
+  await mock.close();
+  await sql.query(`DELETE FROM "CatoAccount"`);
+});
+
+afterAll(async () => {
+  redis.disconnect();
+  await sql.end();
+  await disconnectDb();
+});
+
+describe("a page appended with its marker", () => {
+  it("is appended with the marker only while the marker is the one expected, small or staged", async () => {
+    const key = "cato:marker:test:events";
+    for (const size of [10, 3000]) {
+      await redis.flushdb();
+      const records = simulatedEvents(size).map((r) => ({ json: JSON.stringify(r), eventType: r.event_type }));
+      await appendRecords(redis, "events", records, 0, 72, { key, expected: "", next: "m1" });
+      expect(await redis.get(key)).toBe("m1");
+      expect(await redis.xlen("feed:events")).toBe(size);
+      // A second poller that read the same page with the old marker appends nothing.
+      await expect(appendRecords(redis, "events", records, 0, 72, { key, expected: "", next: "m1" })).rejects.toThrow(
+        MarkerMovedError,
+      );
+      expect(await redis.xlen("feed:events")).toBe(size);
+      expect(await redis.get(key)).toBe("m1");
+      expect((await redis.keys("feed:events:staging:*")).length).toBe(0);
+    }
+  });
+});
+
+describe("Cato poller", () => {
+  it("backfills 10,000 events through rate-limit replies, each record once and unchanged", async () => {
+    mock.addEvents(simulatedEvents(10_000));
+    mock.setFaults({ rateLimitEvery: 2 });
+    await connect();
+    poller();
+    await waitFor(async () => (await redis.xlen("feed:events")) >= 10_000, 40_000, "10,000 events");
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "caught-up", 10_000, "caught up");
+
+    const stored = await feedJson(redis, "events");
+    const expected = mock.events().map((r) => JSON.stringify(r.fieldsMap));
+    expect(stored).toHaveLength(10_000);
+    expect(stored).toEqual(expected);
+    expect(mock.stats().rateLimited).toBeGreaterThan(0);
+    const account = await findCatoAccount("admin");
+    expect(account.status.fetched.events).toBe(10_000);
+    expect(account.status.behindSeconds).toBe(0);
+    const newest = Math.max(...mock.events().map((r) => Number(r.fieldsMap.time)));
+    expect(account.status.lastRecordAt).toBe(new Date(newest).toISOString());
+  });
+
+  it("derives time from Cato's RFC 3339 time when fieldsMap lacks it, keeping the rest unchanged", async () => {
+    mock.addEvents([
+      { event_type: "Connectivity", event_sub_type: "ApiKey", event_id: "0a1b2c3d4e5f6a7b", time: "1764368000123" },
+    ]);
+    // A record without fieldsMap.time: the stand-in keeps its own RFC 3339 time beside it.
+    (mock.events() as { time: string; fieldsMap: Record<string, string> }[])[0]!.fieldsMap = {
+      event_type: "Connectivity",
+      event_sub_type: "ApiKey",
+      event_id: "0a1b2c3d4e5f6a7b",
+    };
+    await connect();
+    poller();
+    await waitFor(async () => (await redis.xlen("feed:events")) === 1, 10_000, "the event");
+    const [json] = await feedJson(redis, "events");
+    expect(JSON.parse(json!)).toEqual({
+      event_type: "Connectivity",
+      event_sub_type: "ApiKey",
+      event_id: "0a1b2c3d4e5f6a7b",
+      time: "1764368000123",
+    });
+  });
+
+  it("two pollers share one lease and one ceiling: never two calls at once, never over the ceiling", async () => {
+    mock.addEvents(simulatedEvents(20_000));
+    mock.setFaults({ slowMs: 50 });
+    await connect();
+    poller({ eventsCallsPerMinute: 3 });
+    poller({ eventsCallsPerMinute: 3 });
+    await waitFor(async () => (await redis.xlen("feed:events")) >= 9000, 20_000, "three pages");
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "rate-limited", 5000, "rate-limited");
+    // Long enough for either poller to call again if the ceiling were not shared.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mock.stats().calls.eventsFeed).toBe(3);
+    expect(mock.stats().maxInFlight).toBe(1);
+    expect(await redis.xlen("feed:events")).toBe(9000);
+    expect((await findCatoAccount("admin")).status.detail).toMatch(/ceiling of 3 eventsFeed calls a minute/);
+  });
+
+  it("a wrong key shows error in plain words and recovers once the key is fixed", async () => {
+    mock.addEvents(simulatedEvents(50));
+    await connect({ apiKey: "wrong-key-0123456789abcdef" });
+    poller();
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "error", 10_000, "the error");
+    const failed = await findCatoAccount("admin");
+    expect(failed.status.detail).toMatch(/Cato refused the call: permission denied: invalid API key/);
+    expect(JSON.stringify(failed)).not.toContain("wrong-key-0123456789abcdef");
+    expect(await redis.xlen("feed:events")).toBe(0);
+
+    await connect({ apiKey: CATO_KEY });
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "caught-up", 10_000, "recovery");
+    expect(await redis.xlen("feed:events")).toBe(50);
+  });
+
+  it("an account the key may not read is an error naming the account", async () => {
+    mock.setFaults({ isAccountDenied: true });
+    await connect();
+    poller();
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "error", 10_000, "the error");
+    expect((await findCatoAccount("admin")).status.detail).toMatch(
+      new RegExp(`Cato refused account ${CATO_ACCOUNT_ID} for this key`),
+    );
+  });
+
+  it("5xx replies back off and the backfill completes", async () => {
+    mock.addEvents(simulatedEvents(6500));
+    mock.setFaults({ serverErrorEvery: 2 });
+    await connect();
+    poller();
+    await waitFor(async () => (await redis.xlen("feed:events")) >= 6500, 30_000, "6,500 events");
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "caught-up", 20_000, "caught up");
+    expect(countOf(await feedJson(redis, "events")).size).toBe(6500);
+    expect(await redis.xlen("feed:events")).toBe(6500);
+  });
+
+  it("audit pages with repeated boundary records land once each, unchanged", async () => {
+    await mock.close();
+    mock = await startCatoMock({ apiKey: CATO_KEY, accountId: CATO_ACCOUNT_ID, auditPageSize: 50 });
+    const records = sampleAuditRecords(130, Date.now() - 600_000, CATO_ACCOUNT_ID);
+    mock.addAudit(records);
+    await connect({ events: false, audit: true });
+    poller();
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "caught-up", 15_000, "caught up");
+    // One more call, which repeats the last record again.
+    await waitFor(async () => mock.stats().calls.auditFeed >= 4, 15_000, "an idle audit call");
+    await new Promise((r) => setTimeout(r, 300));
+    const stored = (await feedJson(redis, "audit")).map((j) => JSON.parse(j) as Record<string, string>);
+    expect(stored).toHaveLength(130);
+    expect(stored.map((r) => r.model_name)).toEqual(records.map((r) => r.fieldsMap.model_name));
+    // Cato's fields unchanged, with time from the record's RFC 3339 time.
+    expect(stored[0]).toEqual({ ...records[0]!.fieldsMap, time: String(Date.parse(records[0]!.time)) });
+    expect(mock.stats().calls.auditFeed).toBeLessThanOrEqual(5);
+    expect((await findCatoAccount("admin")).status.fetched.audit).toBe(130);
+  });
+
+  it("the simulator writes nothing while an account is connected and enabled", async () => {
+    const tick = createSimulation({ seed: 3, rate: 50, maxFeedLength: 0, isSilenced: () => isCatoAccountActive(db()) });
+    await connect({ enabled: true });
+    expect(await tick(redis, Date.now())).toEqual({ events: 0, flows: 0 });
+    expect(await redis.xlen("feed:events")).toBe(0);
+    await connect({ enabled: false });
+    const written = await tick(redis, Date.now() + 1000);
+    expect(written.events).toBeGreaterThan(0);
+  });
+});
