@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { E2E_ADMIN } from "./accounts";
 import { openNewPanel } from "./panel";
 
 const TOKEN = "8a5b2f04-1c3d-4e5f-9a0b-1c2d3e4f5a6b";
@@ -58,3 +59,19 @@ test("at 390 px button labels stay on one line", async ({ page }) => {
   // One line of text plus the button's padding.
   expect(box!.height).toBeLessThan(lineHeight * 2);
 });
+
+for (const viewport of [DESKTOP, PHONE]) {
+  test(`at ${viewport.width} px making yourself a Viewer asks first`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await page.goto("/access");
+    const self = page.getByRole("button", { name: `Make Viewer: ${E2E_ADMIN.email}` });
+    await self.click();
+    const dialog = page.getByRole("alertdialog", { name: "Make yourself a Viewer?" });
+    await expect(dialog).toBeVisible();
+    await expectNoAxeViolations(page);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(self).toBeFocused();
+    await expect(page.getByRole("row").filter({ hasText: E2E_ADMIN.email })).toContainText("Admin");
+  });
+}
