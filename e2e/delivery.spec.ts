@@ -231,6 +231,11 @@ test("the integration's page shows its delivery, recent attempts and records set
   await expect(setAside.first().getByRole("region")).toContainText(big);
   await expect(attempts.getByRole("row").filter({ hasText: "Too large" }).first()).toContainText("413");
   await expect(definition(events, "Set aside")).toHaveText("1 record");
+  expect(receivedWith(receiver, big)).toHaveLength(0);
+  const after = uniqueToken();
+  await ingest(request, after, 3);
+  await expect.poll(() => receivedWith(receiver, after).length, { timeout: DELIVERY_TIMEOUT }).toBe(3);
+  await expect(definition(events, "Set aside")).toHaveText("1 record");
 
   await page.getByRole("button", { name: `Pause ${integration.name}` }).click();
   await expect(page.getByRole("button", { name: `Resume ${integration.name}` })).toBeVisible();
@@ -253,9 +258,11 @@ test("an unknown integration id says so", async ({ page }) => {
 
 test("Test connection checks every step of a new integration, and names a wrong API key", async ({
   page,
+  request,
   receiver,
 }) => {
   const panel = await openNewPanel(page);
+  const name = uniqueName("Tested");
 
   // It validates as Save does, before sending anything, but a destination can be tested
   // before the connector has a name.
@@ -279,6 +286,8 @@ test("Test connection checks every step of a new integration, and names a wrong 
   ]);
   expect(receiver.received().filter((envelope) => envelope.sourcetype === "cato:test")).toHaveLength(1);
 
+  // Named now, as before Save: testing still saves nothing.
+  await panel.getByLabel("Connector Name").fill(name);
   await panel.getByLabel("API Key").fill("not-the-token");
   await panel.getByRole("button", { name: "Test connection" }).click();
   await expect(status).toContainText("The connection test failed.", { timeout: 20_000 });
@@ -291,6 +300,11 @@ test("Test connection checks every step of a new integration, and names a wrong 
   // Nothing was saved by testing.
   await panel.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("table", { name: "Integrated apps" })).toBeVisible();
+  const list = (await (await request.get("/api/integrations")).json()) as { integrations: TIntegrationBody[] };
+  expect(list.integrations.filter((i) => i.name === name || i.ingestionUrl === receiver.url)).toEqual([]);
+  await page.reload();
+  await expect(page.getByRole("table", { name: "Integrated apps" })).toBeVisible();
+  await expect(row(page, name)).toHaveCount(0);
 });
 
 test("Test connection of a saved integration uses its stored key unless another is typed", async ({

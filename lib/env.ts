@@ -113,6 +113,24 @@ const ZServerEnv = z.object({
     .min(1, "must be between 1 and 9")
     .max(9, "must be between 1 and 9")
     .default(1),
+  HEC_MAX_IN_FLIGHT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(64, "must be at most 64")
+    .default(4),
+  HEC_ACK_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1000, "must be at least 1000")
+    .max(86_400_000, "must be at most 86400000")
+    .default(300_000),
+  HEC_ERROR_AFTER_MS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1000, "must be at least 1000")
+    .max(86_400_000, "must be at most 86400000")
+    .default(300_000),
   DELIVERY_CONCURRENCY: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number")

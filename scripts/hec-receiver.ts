@@ -14,6 +14,10 @@ const USAGE = `Usage: npm run hec:receiver -- [options]
   --index a,b        indexes the token may write to (default main,cato)
   --cert-dir DIR     keep the CA and certificate in DIR and reuse them on the next run,
                      so a console started with NODE_EXTRA_CA_CERTS keeps trusting it
+  --ack              indexer acknowledgment: a data channel is required, replies carry
+                     an ackId, and /services/collector/ack answers
+  --never-indexed R  with --ack, the share of batches (0 to 1) received but never
+                     indexed: their ackId never turns true (default 0)
   --help             this text
 `;
 const REPORT_EVERY_MS = 5_000;
@@ -38,6 +42,13 @@ function parseIndexes(value: string): string[] {
   return indexes;
 }
 
+function parseRatio(value: string): number {
+  const ratio = Number(value);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+    throw new UsageError(`--never-indexed must be a number from 0 to 1, not ${value}`);
+  return ratio;
+}
+
 function readOptions() {
   try {
     return parseArgs({
@@ -47,6 +58,8 @@ function readOptions() {
         token: { type: "string", multiple: true },
         index: { type: "string" },
         "cert-dir": { type: "string" },
+        ack: { type: "boolean", default: false },
+        "never-indexed": { type: "string", default: "0" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -63,17 +76,22 @@ async function main(): Promise<void> {
     return;
   }
   const certDir = values["cert-dir"];
+  const neverIndexedRatio = parseRatio(values["never-indexed"]);
+  if (neverIndexedRatio > 0 && !values.ack) throw new UsageError("--never-indexed needs --ack");
   const receiver = await startHecReceiver({
     tls: !values.http,
     port: parsePort(values.port),
     tokens: values.token,
     indexes: values.index === undefined ? undefined : parseIndexes(values.index),
+    ackEnabled: values.ack,
+    neverIndexedRatio,
     certificate: !values.http && certDir ? await loadLoopbackCertificate(certDir) : undefined,
     // A demo can run for hours: count events rather than keep them all in memory.
     storeEvents: false,
   });
 
   const lines = [`Splunk HEC receiver listening at ${receiver.url}`, `Token: ${receiver.token}`];
+  if (values.ack) lines.push(`Indexer acknowledgment on; never indexed: ${neverIndexedRatio * 100}% of batches`);
   if (receiver.caCertPath) {
     lines.push(
       `CA certificate: ${receiver.caCertPath}`,

@@ -9,6 +9,7 @@ import next from "next";
 import { ConfigError, readStartEnv } from "@/lib/env";
 import { clientOf } from "@/lib/http/client-address";
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from "@/lib/auth/caller";
+import { EXIT_CONFIG } from "./lib/supervisor";
 
 async function main() {
   const { PORT, HOST, TRUST_PROXY_HOPS } = readStartEnv();
@@ -24,6 +25,17 @@ async function main() {
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  // A port another program holds is fatal: without it this process would live on, not
+  // listening, while the other program answered in its place. EXIT_CONFIG tells a
+  // supervisor that restarting cannot help.
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    process.stderr.write(
+      error.code === "EADDRINUSE"
+        ? `Port ${PORT} on ${HOST} is already in use by another program. Stop that program, or set PORT to a free port.\n`
+        : `The web server cannot listen on ${HOST}:${PORT}: ${error.message}\n`,
+    );
+    process.exit(EXIT_CONFIG);
+  });
   server.listen(PORT, HOST);
 
   let stopping = false;

@@ -12,7 +12,9 @@ import { ConfigError, readStartEnv } from "@/lib/env";
 import { ensureBuild } from "./lib/build";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { RedisUnavailableError, startEmbeddedRedis } from "./lib/embedded-redis";
-import { run, startChild, stopChild, waitFor } from "./lib/processes";
+import { assertPortFree, PortTakenError, run, startChild, stopChild, waitFor } from "./lib/processes";
+import { nodeVersionProblem } from "./lib/node-version";
+import { supervise } from "./lib/supervisor";
 import { workerArgs, workerEnv } from "./lib/worker-flags";
 
 /** A secret kept in the data directory, readable by its owner only; made on first use. */
@@ -36,18 +38,20 @@ async function signInHint(address: string, setupCodeFile: string): Promise<strin
 }
 
 async function main(): Promise<void> {
+  const nodeProblem = nodeVersionProblem();
+  if (nodeProblem) throw new ConfigError(nodeProblem);
   const env = readStartEnv();
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
-  const children: ChildProcess[] = [];
+  const supervised: { stop: () => ChildProcess }[] = [];
   let isStopping = false;
 
   const shutdown = async (code: number) => {
     if (isStopping) return;
     isStopping = true;
     process.stdout.write("Stopping…\n");
-    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all(supervised.map((s) => stopChild(s.stop())));
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     process.stdout.write("Stopped.\n");
     process.exit(code);
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown(0));
 
   try {
+    await assertPortFree(env.PORT, env.HOST);
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
       const password = ownerOnlySecret(join(dataDir, "postgres-password"), () => randomBytes(24).toString("hex"));
@@ -91,27 +96,38 @@ async function main(): Promise<void> {
     await run(process.execPath, ["--import", "tsx", "scripts/migrate.ts", "deploy"], { env: childEnv });
     await ensureBuild(childEnv);
 
-    const web = startChild("web", process.execPath, ["--import", "tsx", "scripts/serve.ts"], { env: childEnv });
-    const worker = startChild("worker", process.execPath, workerArgs(), { env: workerEnv(childEnv) });
-    children.push(web, worker);
-    for (const child of children) {
-      child.once("exit", (code, signal) => {
-        if (isStopping) return;
-        process.stderr.write(`A process of the app stopped unexpectedly (${signal ?? `exit ${code}`}); stopping.\n`);
-        void shutdown(1);
-      });
-    }
+    const keep = (name: string, start: () => ChildProcess) =>
+      supervised.push(
+        supervise({
+          name,
+          start,
+          log: (line) => process.stderr.write(`${line}\n`),
+          onGiveUp: (reason) => {
+            process.stderr.write(`${reason} Stopping the console.\n`);
+            void shutdown(1);
+          },
+        }),
+      );
+    keep("web", () => startChild("web", process.execPath, ["--import", "tsx", "scripts/serve.ts"], { env: childEnv }));
+    keep("worker", () => startChild("worker", process.execPath, workerArgs(), { env: workerEnv(childEnv) }));
     const address = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
     await waitFor(async () => (await fetch(`${address}/api/health/live`)).ok, 120_000, "the web app");
     process.stdout.write(
       `\nThe console is ready at ${address}\n${await signInHint(address, setupCodeFile)}(Ctrl-C stops it.)\n\n`,
     );
   } catch (error) {
-    const known = error instanceof ConfigError || error instanceof RedisUnavailableError;
+    const known =
+      error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof PortTakenError;
     process.stderr.write(`\nStart-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     await shutdown(1);
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  // Settings read before anything starts: a message naming the setting, not a stack trace.
+  process.stderr.write(`\nStart-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (!(error instanceof ConfigError) && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

@@ -113,6 +113,9 @@ async function main(): Promise<void> {
     allowPrivateNetworks: env.HEC_ALLOW_PRIVATE_NETWORKS,
     encryptionKey: env.encryptionKey,
     maxFeedLength: env.FEED_MAX_RECORDS,
+    maxInFlight: env.HEC_MAX_IN_FLIGHT,
+    ackTimeoutMs: env.HEC_ACK_TIMEOUT_MS,
+    errorAfterMs: env.HEC_ERROR_AFTER_MS,
   };
   // Aborted on shutdown: a batch in flight is abandoned (its marker not moved) and resent later.
   const shutdown = new AbortController();

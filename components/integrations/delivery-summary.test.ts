@@ -13,6 +13,8 @@ function source(overrides: Partial<TSourceDelivery> = {}): TSourceDelivery {
     lastDeliveredAt: null,
     lastErrorAt: null,
     nextAttemptAt: null,
+    failingSince: null,
+    pendingAcks: 0,
     lag: { records: 0, oldestAgeSeconds: null },
     ...overrides,
   };

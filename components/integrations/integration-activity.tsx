@@ -12,6 +12,8 @@ const OUTCOMES: Record<TDeliveryAttempt["outcome"], { label: string; className: 
   rejected: { label: "Rejected", className: "text-red-700" },
   "too-large": { label: "Too large", className: "text-amber-900" },
   network: { label: "Network error", className: "text-red-700" },
+  acknowledged: { label: "Indexed (acknowledged)", className: "text-green-800" },
+  "ack-timeout": { label: "Not acknowledged, sent again", className: "text-amber-900" },
 };
 
 const COLUMNS = [
@@ -20,6 +22,7 @@ const COLUMNS = [
   { name: "Outcome" },
   { name: "HTTP Status" },
   { name: "HEC Code" },
+  { name: "Ack ID" },
   { name: "Records", isNumber: true },
   { name: "Bytes", isNumber: true },
   { name: "Duration", isNumber: true },
@@ -88,6 +91,7 @@ export function IntegrationActivity({ id }: { id: string }) {
                       </td>
                       <td className={td}>{attempt.httpStatus ?? none}</td>
                       <td className={td}>{attempt.hecCode ?? none}</td>
+                      <td className={td}>{attempt.ackId ?? none}</td>
                       <td className={`${td} text-right`}>{formatCount(attempt.records)}</td>
                       <td className={`${td} whitespace-nowrap text-right`}>{formatBytes(attempt.bytes)}</td>
                       <td className={`${td} whitespace-nowrap text-right`}>{formatCount(attempt.durationMs)} ms</td>

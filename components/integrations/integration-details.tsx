@@ -27,6 +27,12 @@ function BackLink() {
   );
 }
 
+const SOURCE_NAMES = [
+  ["events", "Events"],
+  ["flows", "Flows"],
+  ["audit", "Audit Trail"],
+] as const;
+
 function Setting({ term, children }: { term: string; children: ReactNode }) {
   return (
     <div className="contents">
@@ -56,6 +62,21 @@ function Settings({ integration }: { integration: TIntegration }) {
         {conditions === 0
           ? "None: every event is sent"
           : `${conditions} ${conditions === 1 ? "condition" : "conditions"}`}
+      </Setting>
+      <Setting term="Host">
+        <span className="font-mono text-xs">{integration.hecHost}</span>
+      </Setting>
+      <Setting term="Source">
+        <span className="font-mono text-xs">{integration.hecSource}</span>
+      </Setting>
+      <Setting term="Sourcetypes">
+        <ul>
+          {SOURCE_NAMES.map(([source, label]) => (
+            <li key={source}>
+              {label}: <span className="font-mono text-xs">{integration.sourcetypes[source]}</span>
+            </li>
+          ))}
+        </ul>
       </Setting>
       <Setting term="Error events">{integration.errorEvents ? "Created when delivery fails" : "Off"}</Setting>
       <Setting term="Created">{formatLocalTime(integration.createdAt)}</Setting>

@@ -8,11 +8,14 @@ import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { focusedElement, returnFocus } from "@/components/ui/return-focus";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
+import { IndexerAckField } from "@/components/integrations/indexer-ack-field";
 import { showServerErrors } from "@/components/integrations/show-server-errors";
+import { SplunkMetadataFields } from "@/components/integrations/splunk-metadata-fields";
 import { TestConnectionResult } from "@/components/integrations/test-connection-result";
 import { useSaveIntegration } from "@/components/integrations/use-save-integration";
 import { useTestIntegration } from "@/components/integrations/use-test-integration";
 import { useGetSettings } from "@/components/settings/use-get-settings";
+import { DEFAULT_SPLUNK_METADATA } from "@/lib/hec/metadata";
 import { integrationFormSchema, type TIntegration, type TIntegrationFormValues } from "@/lib/integrations/schema";
 
 /** Stands in for a Connector Name not yet typed, so that the rest validates for a test. */
@@ -31,6 +34,8 @@ const EMPTY: TIntegrationFormValues = {
   audit: false,
   eventFilter: [],
   errorEvents: true,
+  indexerAck: false,
+  ...DEFAULT_SPLUNK_METADATA,
 };
 
 function valuesOf(integration: TIntegration): TIntegrationFormValues {
@@ -47,6 +52,10 @@ function valuesOf(integration: TIntegration): TIntegrationFormValues {
     audit: integration.audit,
     eventFilter: integration.eventFilter,
     errorEvents: integration.errorEvents,
+    indexerAck: integration.indexerAck,
+    hecHost: integration.hecHost,
+    hecSource: integration.hecSource,
+    sourcetypes: integration.sourcetypes,
   };
 }
 
@@ -306,6 +315,8 @@ export function IntegrationPanel({
                     {err("errorEvents")}
                   </p>
                 ) : null}
+                <IndexerAckField register={register} error={err("indexerAck")} />
+                <SplunkMetadataFields register={register} errors={errors} />
                 <div ref={testResultRef} className="mt-4">
                   <TestConnectionResult result={test.data} isTesting={test.isPending} />
                 </div>

@@ -15,6 +15,10 @@ const FORM_FIELDS: ReadonlySet<string> = new Set<keyof TIntegrationFormValues>([
   "audit",
   "eventFilter",
   "errorEvents",
+  "indexerAck",
+  "hecHost",
+  "hecSource",
+  "sourcetypes",
 ]);
 
 /**

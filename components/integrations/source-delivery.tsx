@@ -74,6 +74,16 @@ export function SourceDelivery({ source, delivery }: { source: TSource; delivery
         <Item term="Last error">
           <Moment iso={delivery.lastErrorAt} none="None" />
         </Item>
+        {delivery.failingSince ? (
+          <Item term="Failing since">
+            <RelativeTime iso={delivery.failingSince} />
+          </Item>
+        ) : null}
+        {delivery.pendingAcks > 0 ? (
+          <Item term="Waiting for acknowledgment">
+            {delivery.pendingAcks} batch{delivery.pendingAcks === 1 ? "" : "es"}
+          </Item>
+        ) : null}
         <Item term="Next attempt">
           <NextAttempt iso={delivery.nextAttemptAt} />
         </Item>

@@ -4,13 +4,16 @@ import type { Redis } from "ioredis";
 export type TDeliveryAttempt = {
   at: string;
   source: string;
-  outcome: "accepted" | "partly-accepted" | "retry" | "rejected" | "too-large" | "network";
+  outcome:
+    "accepted" | "partly-accepted" | "retry" | "rejected" | "too-large" | "network" | "acknowledged" | "ack-timeout";
   httpStatus: number | null;
   hecCode: number | null;
   records: number;
   bytes: number;
   durationMs: number;
   detail: string;
+  /** Splunk's ack id for the batch, with indexer acknowledgment; absent or null otherwise. */
+  ackId?: number | null;
 };
 
 export const ATTEMPTS_KEPT = 20;

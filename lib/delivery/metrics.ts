@@ -14,6 +14,9 @@ import { FEED_NAMES } from "@/lib/feeds/feed-store";
  * - `set_aside`: records Splunk refused and the pump set aside
  * - `latency_le:<bound>`: replies that took at most `bound` seconds and more than the
  *   bound before it (not cumulative, so a batch moves one field); `latency_sum_ms`
+ * - `acked`, `ack_latency_sum_ms`: batches Splunk acknowledged as indexed and the time
+ *   from sending them to the poll that saw the ack; `ack_timeouts`: batches sent again
+ *   because no ack came in time
  *
  * The same MULTI also counts the records in the minute's bucket of the throughput
  * series (lib/delivery/series.ts).
@@ -42,6 +45,8 @@ export type TStoredDeliveryMetrics = {
   retries: number;
   setAside: number;
   requests: TRequestCount[];
+  /** Batches acknowledged as indexed, the seconds they took in all, and acks that never came. */
+  acks: { count: number; latencySumSeconds: number; timeouts: number };
   latency: {
     /** Replies per bucket of LATENCY_BUCKETS_SECONDS, then one for +Inf; not cumulative. */
     buckets: number[];
@@ -85,6 +90,23 @@ export async function recordBatchMetrics(
   await tx.exec();
 }
 
+/** Counts batches acknowledged (with the time each took) and batches whose ack never came. */
+export async function recordAckMetrics(
+  redis: Redis,
+  integrationId: string,
+  source: string,
+  outcome: { ackLatenciesMs: number[]; timeouts: number },
+): Promise<void> {
+  const key = metricsKey(integrationId, source);
+  const tx = redis.multi();
+  if (outcome.ackLatenciesMs.length > 0) {
+    tx.hincrby(key, "acked", outcome.ackLatenciesMs.length);
+    tx.hincrby(key, "ack_latency_sum_ms", Math.round(outcome.ackLatenciesMs.reduce((sum, ms) => sum + ms, 0)));
+  }
+  if (outcome.timeouts > 0) tx.hincrby(key, "ack_timeouts", outcome.timeouts);
+  await tx.exec();
+}
+
 /** A stored hash as totals. A bound no longer in LATENCY_BUCKETS_SECONDS counts in the next larger one. */
 export function parseDeliveryMetrics(hash: Record<string, string>): TStoredDeliveryMetrics {
   const num = (field: string) => Number(hash[field] ?? 0) || 0;
@@ -108,6 +130,7 @@ export function parseDeliveryMetrics(hash: Record<string, string>): TStoredDeliv
     retries: num("retries"),
     setAside: num("set_aside"),
     requests,
+    acks: { count: num("acked"), latencySumSeconds: num("ack_latency_sum_ms") / 1000, timeouts: num("ack_timeouts") },
     latency: {
       buckets,
       sumSeconds: num("latency_sum_ms") / 1000,

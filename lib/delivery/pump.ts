@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import type { Redis } from "ioredis";
 import { recordAttempt, type TDeliveryAttempt } from "@/lib/delivery/attempts";
 import { appendErrorEvent, ERROR_EVENT_INTERVAL_MS } from "@/lib/delivery/error-event";
-import { recordBatchMetrics } from "@/lib/delivery/metrics";
+import { recordAckMetrics, recordBatchMetrics, type TBatchMetrics } from "@/lib/delivery/metrics";
+import { readPendingAcks, type TPendingAck } from "@/lib/delivery/pending-acks";
 import { headMarker } from "@/lib/delivery/state";
 import { loadWholeJson, readAfter, type TFeedEntry, type TFeedName } from "@/lib/feeds/feed-store";
 import { markerSeq } from "@/lib/feeds/marker";
@@ -12,8 +15,8 @@ import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
 import { buildBatch, type TBatch, type TBatchLimits } from "@/lib/hec/batch";
 import { envelopeMetadata } from "@/lib/hec/metadata";
 import { classifyReply } from "@/lib/hec/replies";
-import { DestinationError, postToHec, type THecResponse } from "@/lib/hec/sender";
-import { hecEventUrl } from "@/lib/integrations/ingestion-url";
+import { DestinationError, postToHec, requestHec, type THecResponse } from "@/lib/hec/sender";
+import { hecAckUrl, hecEventUrl } from "@/lib/integrations/ingestion-url";
 import { matchesEventFilter } from "@/lib/integrations/event-filter";
 import { ZEventFilter } from "@/lib/integrations/schema";
 import { logger } from "@/lib/logger";
@@ -30,7 +33,22 @@ export type TDeliveryConfig = {
   allowPrivateNetworks: boolean;
   encryptionKey: Buffer;
   maxFeedLength: number;
+  /** Requests in flight per pump (HEC_MAX_IN_FLIGHT, default 4; 1 = one at a time). */
+  maxInFlight?: number;
+  /** A batch Splunk received but did not acknowledge within this is sent again (HEC_ACK_TIMEOUT_MS). */
+  ackTimeoutMs?: number;
+  /** Failing without a break for this long turns Retrying into Error (HEC_ERROR_AFTER_MS). */
+  errorAfterMs?: number;
+  /** How often pending acknowledgments are polled. */
+  ackPollMs?: number;
 };
+
+export const DEFAULT_MAX_IN_FLIGHT = 4;
+export const DEFAULT_ACK_TIMEOUT_MS = 300_000;
+export const DEFAULT_ERROR_AFTER_MS = 300_000;
+const DEFAULT_ACK_POLL_MS = 1000;
+/** Batches received and waiting for acknowledgment, at most, per pump (their ids, not their records). */
+const MAX_PENDING_ACKS = 64;
 
 export type TPumpContext = { prisma: PrismaClient; redis: Redis; config: TDeliveryConfig; signal?: AbortSignal };
 
@@ -42,7 +60,19 @@ export type TPumpOutcome =
   | "not-due"; // a retry is scheduled for later
 
 type TLoaded = { integration: Integration; delivery: Delivery };
-type TPosition = { marker: string | null };
+
+/** What one pump run knows of its delivery state: the committed marker, pending acks, channel. */
+type TRun = {
+  ctx: TPumpContext;
+  integrationId: string;
+  source: TFeedName;
+  marker: string;
+  pending: TPendingAck[];
+  channel: string;
+  lastPollAt: number;
+  /** The token answered without ack ids, or /ack said acknowledgment is off. */
+  isAckUnused: boolean;
+};
 
 async function load(ctx: TPumpContext, integrationId: string, source: TFeedName): Promise<TLoaded | null> {
   const integration = await ctx.prisma.integration.findUnique({
@@ -54,14 +84,19 @@ async function load(ctx: TPumpContext, integrationId: string, source: TFeedName)
   return delivery ? { integration, delivery } : null;
 }
 
-/** Moves the marker from `from` to `to` with the batch's counters, unless another pump moved it first. */
+/**
+ * Moves the marker from `from` to `to` with the counters of what it moved over, unless
+ * another pump moved it first. `isHealthy`: the destination just took a batch.
+ */
 async function commit(
   ctx: TPumpContext,
   delivery: Delivery,
   to: string,
   counts: { records: number; bytes: number; gap: number; setAside?: number; delivered: boolean },
+  extra: { pending?: TPendingAck[]; isHealthy?: boolean; statusDetail?: string } = {},
 ): Promise<boolean> {
   const now = new Date();
+  const isHealthy = extra.isHealthy ?? counts.delivered;
   const { count } = await ctx.prisma.delivery.updateMany({
     where: { integrationId: delivery.integrationId, source: delivery.source, marker: delivery.marker },
     data: {
@@ -70,8 +105,16 @@ async function commit(
       deliveredBytes: { increment: BigInt(counts.bytes) },
       gapRecords: { increment: BigInt(counts.gap) },
       setAsideRecords: { increment: counts.setAside ?? 0 },
-      ...(counts.delivered
-        ? { lastDeliveredAt: now, status: "healthy", statusDetail: "", failures: 0, nextAttemptAt: null }
+      ...(extra.pending ? { pendingAcks: extra.pending } : {}),
+      ...(counts.delivered ? { lastDeliveredAt: now } : {}),
+      ...(isHealthy
+        ? {
+            status: "healthy",
+            statusDetail: extra.statusDetail ?? "",
+            failures: 0,
+            failingSince: null,
+            nextAttemptAt: null,
+          }
         : {}),
     },
   });
@@ -109,8 +152,14 @@ async function fail(
   const failures = delivery.failures + 1;
   const now = Date.now();
   const delay = kind === "retry" ? backoffDelay(failures, retryAfterMs) : rejectedDelay();
+  // Whatever the cause, failing without a break for long enough is an error someone must see.
+  const since = delivery.failingSince ?? new Date(now);
+  const errorAfterMs = ctx.config.errorAfterMs ?? DEFAULT_ERROR_AFTER_MS;
+  const isEscalated = kind === "retry" && now - since.getTime() >= errorAfterMs;
+  const isError = kind === "rejected" || isEscalated;
+  const detail = isEscalated ? `failing since ${since.toISOString()}: ${reason}` : reason;
   const shouldRaiseEvent =
-    kind === "rejected" &&
+    isError &&
     integration.errorEvents &&
     (!delivery.lastErrorEventAt || now - delivery.lastErrorEventAt.getTime() >= ERROR_EVENT_INTERVAL_MS);
   if (shouldRaiseEvent) {
@@ -119,16 +168,17 @@ async function fail(
       integrationId: integration.id,
       connectorName: integration.name,
       source: delivery.source as TFeedName,
-      reason,
+      reason: detail,
       maxFeedLength: ctx.config.maxFeedLength,
     }).catch((error: unknown) => logger.warn("error event not appended", { error: String(error) }));
   }
   await ctx.prisma.delivery.updateMany({
     where: { integrationId: delivery.integrationId, source: delivery.source, marker: delivery.marker },
     data: {
-      status: kind === "retry" ? "retrying" : "error",
-      statusDetail: reason,
+      status: isError ? "error" : "retrying",
+      statusDetail: detail,
       failures,
+      failingSince: since,
       lastErrorAt: new Date(now),
       nextAttemptAt: new Date(now + delay),
       ...(shouldRaiseEvent ? { lastErrorEventAt: new Date(now) } : {}),
@@ -138,7 +188,7 @@ async function fail(
     integrationId: integration.id,
     source: delivery.source,
     kind,
-    reason,
+    reason: detail,
     retryInMs: delay,
   });
 }
@@ -172,19 +222,15 @@ async function acquireLargeRecordTurn(): Promise<() => void> {
   return release;
 }
 
-/**
- * A batch on its way. It is built and compressed while the batch before it is on the
- * wire, but its own request starts only once that one is settled: one request in
- * flight per pump, so a crash resends at most one batch.
- */
-type TInFlight = {
+/** A batch on the wire: built, compressed and posted while the batches before it are still unanswered. */
+type TFlight = {
   loaded: TLoaded;
   batch: TBatch;
   /** The read-ahead entries the batch was built from, starting with its first one. */
   entries: readonly TFeedEntry[];
   gap: number;
   compressed: Promise<Buffer> | null;
-  result: Promise<TTransmitResult> | null;
+  result: Promise<TTransmitResult>;
 };
 
 type TTransmitResult =
@@ -194,22 +240,35 @@ type TTransmitResult =
   | { kind: "no-token" }
   | { kind: "aborted" };
 
-/** POSTs one compressed batch; no side effects on the marker, so a result can be dropped safely. */
-async function transmit(ctx: TPumpContext, flight: TInFlight): Promise<TTransmitResult> {
-  const { integration } = flight.loaded;
-  if (!flight.compressed) return { kind: "skipped" };
-  let token: string;
+function sendOptions(ctx: TPumpContext) {
+  return { timeoutMs: ctx.config.timeoutMs, allowPrivateNetworks: ctx.config.allowPrivateNetworks };
+}
+
+function readToken(ctx: TPumpContext, integration: Integration): string | null {
   try {
-    token = decryptToken(integration.tokenCiphertext, ctx.config.encryptionKey, integration.id);
+    return decryptToken(integration.tokenCiphertext, ctx.config.encryptionKey, integration.id);
   } catch {
-    return { kind: "no-token" };
+    return null;
   }
-  const compressed = await flight.compressed;
+}
+
+/** POSTs one compressed batch on the pump's channel; no side effects, so a result can be dropped safely. */
+async function transmit(
+  ctx: TPumpContext,
+  loaded: TLoaded,
+  channel: string,
+  compressed: Promise<Buffer> | null,
+): Promise<TTransmitResult> {
+  const { integration } = loaded;
+  if (!compressed) return { kind: "skipped" };
+  const token = readToken(ctx, integration);
+  if (token === null) return { kind: "no-token" };
+  const body = await compressed;
   if (ctx.signal?.aborted) return { kind: "aborted" };
   try {
-    const response = await postToHec(hecEventUrl(integration.ingestionUrl), token, compressed, {
-      timeoutMs: ctx.config.timeoutMs,
-      allowPrivateNetworks: ctx.config.allowPrivateNetworks,
+    const response = await postToHec(hecEventUrl(integration.ingestionUrl), token, body, sendOptions(ctx), {
+      "content-encoding": "gzip",
+      "x-splunk-request-channel": channel,
     });
     return { kind: "response", response };
   } catch (error) {
@@ -221,14 +280,392 @@ async function transmit(ctx: TPumpContext, flight: TInFlight): Promise<TTransmit
   }
 }
 
+/** Lets go of batches that will be read again; their replies no longer matter. */
+function drop(window: TFlight[]): void {
+  for (const flight of window) {
+    void flight.result.catch(() => undefined);
+    void flight.compressed?.catch(() => undefined);
+  }
+  window.length = 0;
+}
+
+const hasUnacked = (run: TRun) => run.pending.some((p) => !p.acked);
+
+function healthyDetail(run: TRun): string {
+  const waiting = run.pending.filter((p) => !p.acked).length;
+  if (waiting > 0) return `${waiting} batch${waiting === 1 ? "" : "es"} waiting for indexer acknowledgment`;
+  if (run.isAckUnused) {
+    return "Delivered without indexer acknowledgment: the token does not use it, so Splunk's HTTP 200 counts as delivery; turn acknowledgment on for the token, or turn off Use indexer acknowledgment";
+  }
+  return "";
+}
+
+/**
+ * Moves the marker over the longest run of pending batches that are ready (acknowledged,
+ * or needing no ack), in order, and stores the rest with it.
+ */
+async function commitReady(run: TRun, loaded: TLoaded, isHealthy: boolean): Promise<boolean> {
+  let ready = 0;
+  const sum = { records: 0, bytes: 0, gap: 0, setAside: 0 };
+  while (ready < run.pending.length && run.pending[ready]!.acked) {
+    const p = run.pending[ready]!;
+    sum.records += p.records;
+    sum.bytes += p.bytes;
+    sum.gap += p.gap;
+    sum.setAside += p.setAside;
+    ready++;
+  }
+  const rest = run.pending.slice(ready);
+  const to = ready > 0 ? run.pending[ready - 1]!.to : run.marker;
+  const delivery: Delivery = { ...loaded.delivery, marker: run.marker };
+  const previous = run.pending;
+  run.pending = rest;
+  const moved = await commit(
+    run.ctx,
+    delivery,
+    to,
+    { ...sum, delivered: sum.records > 0 },
+    { pending: rest, isHealthy, statusDetail: healthyDetail(run) },
+  );
+  if (!moved) {
+    run.pending = previous;
+    return false;
+  }
+  run.marker = to;
+  return true;
+}
+
+type TAttemptInput = Partial<TDeliveryAttempt> & Pick<TDeliveryAttempt, "outcome">;
+
+/**
+ * What a reply means, decided without side effects; `record` then carries it out in
+ * one place (attempt log, metrics, set-aside, marker, failure), whatever the reply.
+ */
+type TSettlement = {
+  attempt: TAttemptInput | null;
+  metrics: Partial<TBatchMetrics> | null;
+  setAside?: { entry: TFeedEntry; reason: string };
+  /** Taken by Splunk: queued after the pending batches, committed once those before it are. */
+  taken?: TPendingAck;
+  fail?: { kind: "retry" | "rejected"; reason: string; retryAfterMs: number | null };
+  /** Splunk refused the channel (code 11): use a new one; acks on the old one are lost. */
+  isChannelRefused?: boolean;
+  halve?: { maxRecords: number; maxBytes: number };
+  next: "sent" | "reread" | TPumpOutcome;
+};
+
+function hecCodeOf(body: string): number | null {
+  return hecCode(body);
+}
+
+function ackIdOf(body: string): number | null {
+  const match = /"ackId"\s*:\s*(\d+)/.exec(body);
+  return match ? Number(match[1]) : null;
+}
+
+function judge(run: TRun, flight: TFlight, result: TTransmitResult): TSettlement {
+  const { batch, entries, gap, loaded } = flight;
+  const now = Date.now();
+  const taken = (to: string, records: number, bytes: number, setAside = 0): TPendingAck => ({
+    ackId: null,
+    to,
+    records,
+    bytes,
+    gap,
+    setAside,
+    sentAt: now,
+    acked: true,
+  });
+  switch (result.kind) {
+    case "aborted":
+      return { attempt: null, metrics: null, next: "stopped" };
+    case "skipped":
+      return { attempt: null, metrics: null, taken: taken(batch.lastMarker!, 0, 0), next: "sent" };
+    case "no-token":
+      return {
+        attempt: null,
+        metrics: null,
+        fail: {
+          kind: "rejected",
+          reason: "The stored API key cannot be decrypted with this server's encryption key; enter the API key again",
+          retryAfterMs: null,
+        },
+        next: "waiting",
+      };
+    case "error":
+      return {
+        attempt: { outcome: "network", detail: result.error.message },
+        metrics: { isRetry: true },
+        fail: {
+          kind: result.error.needsAdmin ? "rejected" : "retry",
+          reason: result.error.message,
+          retryAfterMs: null,
+        },
+        next: "waiting",
+      };
+    case "response":
+      break;
+  }
+  const response = result.response;
+  const code = hecCodeOf(response.body);
+  const base = { httpStatus: response.status, hecCode: code, durationMs: Math.round(response.durationMs) };
+  const reply = { httpStatus: response.status, hecCode: code, latencyMs: response.durationMs };
+  if (code === 11) {
+    return {
+      attempt: { ...base, outcome: "retry", detail: "Splunk refused the data channel; a new one is used" },
+      metrics: { ...reply, isRetry: true },
+      isChannelRefused: true,
+      next: "reread",
+    };
+  }
+  const verdict = classifyReply(response.status, response.body, response.retryAfter);
+  switch (verdict.kind) {
+    case "accepted": {
+      const ackId = loaded.integration.indexerAck ? ackIdOf(response.body) : null;
+      return {
+        attempt: { ...base, outcome: "accepted", ackId },
+        metrics: { ...reply, records: batch.markers.length, bytes: batch.bytes },
+        taken: { ...taken(batch.lastMarker!, batch.markers.length, batch.bytes), ackId, acked: ackId === null },
+        next: "sent",
+      };
+    }
+    case "bad-event": {
+      const n = verdict.invalidEventNumber;
+      if (n >= batch.markers.length) {
+        return {
+          attempt: { ...base, outcome: "rejected", detail: verdict.reason },
+          metrics: { ...reply, isRetry: true },
+          fail: {
+            kind: "rejected",
+            reason: `${verdict.reason}, at an event number the batch does not have`,
+            retryAfterMs: null,
+          },
+          next: "waiting",
+        };
+      }
+      // Splunk kept the events before n; set n aside and move past it.
+      const badMarker = batch.markers[n]!;
+      const acceptedBytes = n === 0 ? 0 : Math.round((batch.bytes * n) / batch.markers.length);
+      return {
+        attempt: { ...base, outcome: "partly-accepted", records: n, detail: verdict.reason },
+        metrics: { ...reply, records: n, bytes: acceptedBytes, setAside: 1 },
+        setAside: { entry: entries.find((e) => e.marker === badMarker)!, reason: verdict.reason },
+        taken: taken(badMarker, n, acceptedBytes, 1),
+        next: "reread",
+      };
+    }
+    case "too-large": {
+      if (batch.markers.length > 1) {
+        return {
+          attempt: { ...base, outcome: "too-large", detail: verdict.reason },
+          metrics: { ...reply, isRetry: true },
+          halve: {
+            maxRecords: Math.max(1, Math.floor(batch.markers.length / 2)),
+            maxBytes: Math.max(1, Math.floor(batch.bytes / 2)),
+          },
+          next: "reread",
+        };
+      }
+      // A record alone too large: set aside, and move past it and any filtered-out records the batch took.
+      return {
+        attempt: { ...base, outcome: "too-large", detail: verdict.reason },
+        metrics: { ...reply, setAside: 1 },
+        setAside: {
+          entry: entries.find((e) => e.marker === batch.markers[0])!,
+          reason: `${verdict.reason}: this record alone is larger than the destination accepts`,
+        },
+        taken: taken(batch.lastMarker!, 0, 0, 1),
+        next: "reread",
+      };
+    }
+    case "retry":
+    case "rejected":
+      return {
+        attempt: { ...base, outcome: verdict.kind, detail: verdict.reason },
+        metrics: { ...reply, isRetry: true },
+        fail: {
+          kind: verdict.kind,
+          reason: verdict.reason,
+          retryAfterMs: verdict.kind === "retry" ? verdict.retryAfterMs : null,
+        },
+        next: "waiting",
+      };
+  }
+}
+
+/** The one place an outcome is recorded: attempt log, metrics, set-aside, marker, failure. */
+async function record(
+  run: TRun,
+  flight: TFlight,
+  settlement: TSettlement,
+  limits: TBatchLimits,
+): Promise<"sent" | "reread" | TPumpOutcome> {
+  const { ctx, integrationId, source } = run;
+  const { batch, loaded } = flight;
+  if (settlement.attempt) {
+    await recordAttempt(ctx.redis, integrationId, {
+      at: new Date().toISOString(),
+      source,
+      httpStatus: null,
+      hecCode: null,
+      records: batch.markers.length,
+      bytes: batch.bytes,
+      durationMs: 0,
+      detail: "",
+      ...settlement.attempt,
+    }).catch(() => undefined);
+  }
+  if (settlement.metrics) {
+    await recordBatchMetrics(ctx.redis, integrationId, source, settlement.metrics).catch(() => undefined);
+  }
+  if (settlement.setAside) {
+    await setAside(
+      ctx,
+      { ...loaded.delivery, marker: run.marker },
+      settlement.setAside.entry,
+      settlement.setAside.reason,
+    );
+  }
+  if (settlement.halve) {
+    limits.maxRecords = settlement.halve.maxRecords;
+    limits.maxBytes = settlement.halve.maxBytes;
+    logger.info("batch too large for the destination; halving", { integrationId, source, maxBytes: limits.maxBytes });
+  }
+  if (settlement.isChannelRefused) {
+    // Acks belong to their channel: batches waiting on the old one are sent again.
+    const channel = randomUUID();
+    const { count } = await ctx.prisma.delivery.updateMany({
+      where: { integrationId, source, marker: run.marker },
+      data: { channel, pendingAcks: [] },
+    });
+    if (count === 0) return "stopped";
+    run.channel = channel;
+    run.pending = [];
+    logger.warn("data channel refused; using a new one", { integrationId, source });
+  }
+  if (settlement.taken) {
+    if (
+      settlement.taken.ackId === null &&
+      loaded.integration.indexerAck &&
+      settlement.attempt?.outcome === "accepted"
+    ) {
+      run.isAckUnused = true;
+    }
+    run.pending.push(settlement.taken);
+    const isHealthy = settlement.attempt?.outcome === "accepted" || settlement.attempt?.outcome === "partly-accepted";
+    if (!(await commitReady(run, loaded, isHealthy))) return "stopped";
+  }
+  if (settlement.fail) {
+    const { kind, reason, retryAfterMs } = settlement.fail;
+    await fail(ctx, { ...loaded, delivery: { ...loaded.delivery, marker: run.marker } }, kind, reason, retryAfterMs);
+  }
+  return settlement.next;
+}
+
+/**
+ * Asks Splunk which pending batches are indexed (all their ack ids in one request on
+ * the pump's channel), moves the marker over the acknowledged prefix, and sends again
+ * what waited longer than the ack timeout ("reread").
+ */
+async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "stopped"> {
+  const { ctx, integrationId, source } = run;
+  run.lastPollAt = Date.now();
+  const waiting = run.pending.filter((p) => !p.acked && p.ackId !== null);
+  const token = readToken(ctx, loaded.integration);
+  let isAnswered = false;
+  if (waiting.length > 0 && token !== null) {
+    try {
+      const body = Buffer.from(JSON.stringify({ acks: waiting.map((p) => p.ackId) }));
+      const reply = await requestHec(
+        "POST",
+        hecAckUrl(loaded.integration.ingestionUrl),
+        token,
+        sendOptions(ctx),
+        body,
+        {
+          "x-splunk-request-channel": run.channel,
+        },
+      );
+      const now = Date.now();
+      const latencies: number[] = [];
+      isAnswered = reply.status === 200;
+      if (hecCodeOf(reply.body) === 14) {
+        // The token does not use acknowledgment after all: Splunk's 200 was the delivery.
+        run.isAckUnused = true;
+        for (const p of waiting) p.acked = true;
+      } else if (reply.status === 200) {
+        const acks = (JSON.parse(reply.body) as { acks?: Record<string, unknown> }).acks ?? {};
+        for (const p of waiting) {
+          if (acks[String(p.ackId)] === true) {
+            p.acked = true;
+            latencies.push(now - p.sentAt);
+          }
+        }
+      } else {
+        logger.warn("acknowledgment poll failed", { integrationId, source, httpStatus: reply.status });
+      }
+      for (const p of waiting.filter((w) => w.acked)) {
+        await recordAttempt(ctx.redis, integrationId, {
+          at: new Date(now).toISOString(),
+          source,
+          outcome: "acknowledged",
+          httpStatus: reply.status,
+          hecCode: null,
+          records: p.records,
+          bytes: p.bytes,
+          durationMs: now - p.sentAt,
+          detail: run.isAckUnused ? "The token does not use indexer acknowledgment" : "",
+          ackId: p.ackId,
+        }).catch(() => undefined);
+      }
+      if (latencies.length > 0) {
+        await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: latencies, timeouts: 0 }).catch(
+          () => undefined,
+        );
+      }
+    } catch (error) {
+      logger.warn("acknowledgment poll failed", { integrationId, source, error: String(error) });
+    }
+  }
+  if (!(await commitReady(run, loaded, isAnswered))) return "stopped";
+  const timeoutMs = ctx.config.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+  const expired = run.pending.find((p) => !p.acked && Date.now() - p.sentAt >= timeoutMs);
+  if (!expired) return "ok";
+  // Received but never acknowledged as indexed: send it, and all after it, again.
+  await recordAttempt(ctx.redis, integrationId, {
+    at: new Date().toISOString(),
+    source,
+    outcome: "ack-timeout",
+    httpStatus: null,
+    hecCode: null,
+    records: expired.records,
+    bytes: expired.bytes,
+    durationMs: Date.now() - expired.sentAt,
+    detail: `Not acknowledged as indexed within ${Math.round(timeoutMs / 1000)} s; sent again`,
+    ackId: expired.ackId,
+  }).catch(() => undefined);
+  await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: [], timeouts: 1 }).catch(() => undefined);
+  await recordBatchMetrics(ctx.redis, integrationId, source, { isRetry: true }).catch(() => undefined);
+  logger.warn("batch not acknowledged in time; sending again", { integrationId, source, ackId: expired.ackId });
+  const { count } = await ctx.prisma.delivery.updateMany({
+    where: { integrationId, source, marker: run.marker },
+    data: { pendingAcks: [] },
+  });
+  if (count === 0) return "stopped";
+  run.pending = [];
+  return "reread";
+}
+
 /**
  * Delivers one data source of one integration: reads after its marker, filters (events
- * only), builds a batch of envelopes, compresses it and posts it; moves the marker only
- * once Splunk accepted. While one batch is on the wire the next is built and compressed;
- * it is posted only once the first is settled, and dropped if that one failed (it is
- * read again after the marker: at least once, never lost). Runs until caught up,
- * failed, stopped or out of its time budget. Only one pump per (integration, source)
- * runs at a time: the queue's job id, and the marker's compare-and-set as a second guard.
+ * only), builds batches of envelopes, compresses them and keeps up to `maxInFlight`
+ * requests on the wire on the pump's channel. Replies are settled in order; the marker
+ * moves over a batch once Splunk took it and every batch before it (with indexer
+ * acknowledgment: once its ack id turned true). A refused batch drops the batches sent
+ * after it; they are read again after the marker: at least once, never lost. Runs until
+ * caught up, failed, stopped or out of its time budget. Only one pump per (integration,
+ * source) runs at a time: the queue's job id, and the marker's compare-and-set as a
+ * second guard.
  */
 export async function runPump(
   ctx: TPumpContext,
@@ -238,305 +675,177 @@ export async function runPump(
 ): Promise<TPumpOutcome> {
   const deadline = Date.now() + budgetMs;
   const limits: TBatchLimits = { maxBytes: ctx.config.batchMaxBytes, maxRecords: ctx.config.batchMaxRecords };
+  const maxInFlight = Math.max(1, ctx.config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  const ackPollMs = ctx.config.ackPollMs ?? DEFAULT_ACK_POLL_MS;
+
+  const first = await load(ctx, integrationId, source);
+  if (!first) return "stopped";
+  if (first.delivery.nextAttemptAt && first.delivery.nextAttemptAt.getTime() > Date.now()) return "not-due";
+  const run: TRun = {
+    ctx,
+    integrationId,
+    source,
+    marker: first.delivery.marker,
+    pending: readPendingAcks(first.delivery.pendingAcks),
+    channel: first.delivery.channel,
+    lastPollAt: 0,
+    isAckUnused: false,
+  };
+  let latest = first;
+
   // Records read but not yet in a batch; `readCursor` is the last one read, which runs
-  // ahead of the committed marker while a batch is in flight.
+  // ahead of the committed marker while batches are in flight or waiting for acks.
   let readAhead: TFeedEntry[] = [];
   let readCursor: string | null = null;
   let pendingGap = 0;
-  let inFlight: TInFlight | null = null;
-  let finalOutcome: TPumpOutcome | null = null;
-  // The marker as committed by this run, ahead of what a batch prepared earlier read.
-  const position: TPosition = { marker: null };
+  const window: TFlight[] = [];
+  let doneOutcome: TPumpOutcome | null = null;
 
   const restartFromMarker = () => {
     readAhead = [];
     readCursor = null;
+    pendingGap = 0;
+    doneOutcome = null;
+  };
+
+  /** The next batch, or why there is none. */
+  const prepare = async (): Promise<TFlight | TPumpOutcome | "again"> => {
+    // Each batch reads the settings afresh: edits take effect on the next batch.
+    const loaded = await load(ctx, integrationId, source);
+    if (!loaded) return "stopped";
+    if (loaded.delivery.nextAttemptAt && loaded.delivery.nextAttemptAt.getTime() > Date.now()) return "not-due";
+    latest = loaded;
+    const { integration, delivery } = loaded;
+    const isIdle = window.length === 0 && run.pending.length === 0;
+    if (readAhead.length === 0) {
+      const from = readCursor ?? run.pending.at(-1)?.to ?? run.marker;
+      const budget = readBudget(limits);
+      const read = await readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
+      if (read.isMarkerAhead && isIdle) {
+        // The feed was replaced (its data lost); start over from its current head.
+        const head = await headMarker(ctx.redis, source);
+        logger.warn("marker ahead of feed; restarting at its head", { integrationId, source, marker: from, head });
+        const at: Delivery = { ...delivery, marker: run.marker };
+        if (!(await commit(ctx, at, head, { records: 0, bytes: 0, gap: 0, delivered: false }))) return "stopped";
+        run.marker = head;
+        restartFromMarker();
+        return "again";
+      }
+      if (read.entries.length === 0) {
+        if (read.gap > 0 && isIdle) {
+          // Everything after the marker aged out of the feed: count the gap and stand after it.
+          const past = `0-${markerSeq(from) + read.gap}`;
+          const at: Delivery = { ...delivery, marker: run.marker };
+          if (await commit(ctx, at, past, { records: 0, bytes: 0, gap: read.gap, delivered: false })) run.marker = past;
+        }
+        return "caught-up";
+      }
+      readAhead = read.entries;
+      readCursor = readAhead.at(-1)!.marker;
+      pendingGap += read.gap;
+    }
+    const filter = source === "events" ? ZEventFilter.catch([]).parse(integration.eventFilter) : [];
+    const accept =
+      filter.length > 0
+        ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
+        : undefined;
+    const options = {
+      source,
+      index: integration.index,
+      maxEventBytes: ctx.config.maxEventBytes,
+      ...envelopeMetadata(integration, source),
+    };
+    // Cutting and compressing a multi-megabyte record takes several copies of it: one
+    // pump at a time loads a big record whole and does that, so many pumps meeting
+    // such records cannot pile them up. A batch stops before a big record, which
+    // starts the next one.
+    const bigAt = readAhead.findIndex((entry) => entry.bigChars);
+    const isLarge = bigAt === 0 || readAhead[0]!.json.length > LARGE_RECORD_CHARS;
+    const release = isLarge ? await acquireLargeRecordTurn() : undefined;
+    let batch: TBatch;
+    let compressed: Promise<Buffer> | null;
+    try {
+      const head = readAhead[0]!;
+      const candidates =
+        bigAt === 0
+          ? [{ ...head, json: await loadWholeJson(ctx.redis, source, head) }]
+          : bigAt > 0
+            ? readAhead.slice(0, bigAt)
+            : readAhead;
+      batch = buildBatch(candidates, options, { ...limits }, accept);
+      compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
+      if (release) compressed = compressed && Promise.resolve(await compressed);
+      // gzip holds the text until it is done; a batch in the window keeps only its compressed body.
+      batch.body = "";
+    } finally {
+      release?.();
+    }
+    const entries = readAhead;
+    readAhead = readAhead.slice(batch.consumed);
+    const gap = pendingGap;
+    pendingGap = 0;
+    return {
+      loaded,
+      batch,
+      entries,
+      gap,
+      compressed,
+      result: transmit(ctx, loaded, run.channel, compressed),
+    };
   };
 
   for (;;) {
-    // 1. Prepare the next batch while the one in flight is on the wire.
-    let next: TInFlight | null = null;
-    if (finalOutcome === null && Date.now() < deadline && !ctx.signal?.aborted) {
-      // Each batch reads the settings afresh: edits take effect on the next batch.
-      const loaded = await load(ctx, integrationId, source);
-      if (!loaded) finalOutcome = "stopped";
-      else if (loaded.delivery.nextAttemptAt && loaded.delivery.nextAttemptAt.getTime() > Date.now()) {
-        finalOutcome = "not-due";
-      } else {
-        const { integration, delivery } = loaded;
-        if (readAhead.length === 0) {
-          const from = readCursor ?? delivery.marker;
-          const budget = readBudget(limits);
-          const read = await readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
-          if (read.isMarkerAhead && !inFlight) {
-            // The feed was replaced (its data lost); start over from its current head.
-            const head = await headMarker(ctx.redis, source);
-            logger.warn("marker ahead of feed; restarting at its head", { integrationId, source, marker: from, head });
-            if (!(await commit(ctx, delivery, head, { records: 0, bytes: 0, gap: 0, delivered: false })))
-              return "stopped";
-            position.marker = delivery.marker;
-            restartFromMarker();
-            continue;
-          }
-          if (read.entries.length === 0) {
-            if (read.gap > 0 && !inFlight) {
-              // Everything after the marker aged out of the feed: count the gap and stand after it.
-              const past = `0-${markerSeq(from) + read.gap}`;
-              await commit(ctx, delivery, past, { records: 0, bytes: 0, gap: read.gap, delivered: false });
-              position.marker = delivery.marker;
-            }
-            if (!inFlight) return "caught-up";
-            finalOutcome = "caught-up";
-          } else {
-            readAhead = read.entries;
-            readCursor = readAhead.at(-1)!.marker;
-            pendingGap += read.gap;
-          }
-        }
-        if (readAhead.length > 0) {
-          const filter = source === "events" ? ZEventFilter.catch([]).parse(integration.eventFilter) : [];
-          const accept =
-            filter.length > 0
-              ? (entry: TFeedEntry) => matchesEventFilter(filter, entry.eventType, entry.eventSubType)
-              : undefined;
-          const options = {
-            source,
-            index: integration.index,
-            maxEventBytes: ctx.config.maxEventBytes,
-            ...envelopeMetadata(integration, source),
-          };
-          // Cutting and compressing a multi-megabyte record takes several copies of it: one
-          // pump at a time loads a big record whole and does that, so many pumps meeting
-          // such records cannot pile them up. A batch stops before a big record, which
-          // starts the next one.
-          const bigAt = readAhead.findIndex((entry) => entry.bigChars);
-          const isLarge = bigAt === 0 || readAhead[0]!.json.length > LARGE_RECORD_CHARS;
-          const release = isLarge ? await acquireLargeRecordTurn() : undefined;
-          let batch: TBatch;
-          let compressed: Promise<Buffer> | null;
-          try {
-            const first = readAhead[0]!;
-            const candidates =
-              bigAt === 0
-                ? [{ ...first, json: await loadWholeJson(ctx.redis, source, first) }]
-                : bigAt > 0
-                  ? readAhead.slice(0, bigAt)
-                  : readAhead;
-            batch = buildBatch(candidates, options, { ...limits }, accept);
-            compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
-            if (release) {
-              compressed = compressed && Promise.resolve(await compressed);
-              batch.body = "";
-            }
-          } finally {
-            release?.();
-          }
-          const entries = readAhead;
-          readAhead = readAhead.slice(batch.consumed);
-          next = { loaded, batch, entries, gap: pendingGap, compressed, result: null };
-          pendingGap = 0;
-        }
+    // 1. Fill the window: each batch goes on the wire as soon as it is built.
+    while (doneOutcome === null && window.length < maxInFlight && run.pending.length < MAX_PENDING_ACKS) {
+      if (Date.now() >= deadline || ctx.signal?.aborted) {
+        doneOutcome = "budget";
+        break;
       }
-    }
-
-    // 2. Settle the batch in flight, in order.
-    if (inFlight) {
-      const settled = await settle(ctx, inFlight, limits, position);
-      if (settled !== "sent") {
-        // The next batch was built on the assumption this one went through: drop it.
-        if (next?.compressed) void next.compressed.catch(() => undefined);
-        if (settled === "reread") {
-          restartFromMarker();
-          inFlight = null;
-          finalOutcome = null;
-          continue;
-        }
-        return settled;
+      const prepared = await prepare();
+      if (prepared === "again") continue;
+      if (typeof prepared === "string") {
+        doneOutcome = prepared;
+        break;
       }
+      window.push(prepared);
     }
-    inFlight = next;
-    if (!inFlight) return finalOutcome ?? "budget";
-    inFlight.result = transmit(ctx, inFlight);
-  }
-}
 
-/**
- * What a batch's reply means for the marker: "sent" (committed; go on), "reread" (part
- * of it must be read again: a set-aside event or a smaller batch), or an outcome that
- * ends the pump run.
- */
-async function settle(
-  ctx: TPumpContext,
-  flight: TInFlight,
-  limits: TBatchLimits,
-  position: TPosition,
-): Promise<"sent" | "reread" | TPumpOutcome> {
-  const { loaded, batch } = flight;
-  const { integration, delivery } = loaded;
-  const source = delivery.source as TFeedName;
-  const attempt = (partial: Partial<TDeliveryAttempt> & Pick<TDeliveryAttempt, "outcome">): TDeliveryAttempt => ({
-    at: new Date().toISOString(),
-    source,
-    httpStatus: null,
-    hecCode: null,
-    records: batch.markers.length,
-    bytes: batch.bytes,
-    durationMs: 0,
-    detail: "",
-    ...partial,
-  });
-  // The marker as committed so far: the previous batch's commit may have moved it
-  // after this batch's settings were read.
-  const current: Delivery = { ...delivery, marker: position.marker ?? delivery.marker };
-  const state: TLoaded = { integration, delivery: current };
-  const settled = await settleReply(ctx, flight, limits, state, attempt);
-  position.marker = current.marker;
-  return settled;
-}
-
-async function settleReply(
-  ctx: TPumpContext,
-  flight: TInFlight,
-  limits: TBatchLimits,
-  state: TLoaded,
-  attempt: (partial: Partial<TDeliveryAttempt> & Pick<TDeliveryAttempt, "outcome">) => TDeliveryAttempt,
-): Promise<"sent" | "reread" | TPumpOutcome> {
-  const { batch, entries, gap } = flight;
-  const { integration, delivery: current } = state;
-  const source = current.source as TFeedName;
-
-  const result = await (flight.result ?? transmit(ctx, flight));
-  switch (result.kind) {
-    case "aborted":
-      return "stopped";
-    case "skipped": {
-      const moved = await commit(ctx, current, batch.lastMarker!, { records: 0, bytes: 0, gap, delivered: false });
-      return moved ? "sent" : "stopped";
+    // 2. Nothing on the wire: wait for acknowledgments, or end the run.
+    if (window.length === 0) {
+      if (doneOutcome === "stopped" || doneOutcome === "not-due") return doneOutcome;
+      if (!hasUnacked(run)) return doneOutcome ?? "budget";
+      if (Date.now() >= deadline || ctx.signal?.aborted) return "budget";
+      const wait = Math.min(run.lastPollAt + ackPollMs - Date.now(), deadline - Date.now());
+      if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal }).catch(() => undefined);
+      if (ctx.signal?.aborted) return "stopped";
+      const polled = await pollAcks(run, latest);
+      if (polled === "stopped") return "stopped";
+      if (polled === "reread") restartFromMarker();
+      else if (doneOutcome === "budget" && Date.now() < deadline) doneOutcome = null;
+      continue;
     }
-    case "no-token":
-      await fail(
-        ctx,
-        state,
-        "rejected",
-        "The stored API key cannot be decrypted with this server's encryption key; enter the API key again",
-        null,
-      );
-      return "waiting";
-    case "error":
-      void recordAttempt(
-        ctx.redis,
-        integration.id,
-        attempt({ outcome: "network", detail: result.error.message }),
-      ).catch(() => undefined);
-      void recordBatchMetrics(ctx.redis, integration.id, source, { isRetry: true }).catch(() => undefined);
-      await fail(ctx, state, result.error.needsAdmin ? "rejected" : "retry", result.error.message, null);
-      return "waiting";
-    case "response":
-      break;
-  }
 
-  const response = result.response;
-  const verdict = classifyReply(response.status, response.body, response.retryAfter);
-  const base = {
-    httpStatus: response.status,
-    hecCode: hecCode(response.body),
-    durationMs: Math.round(response.durationMs),
-  };
-  const reply = { httpStatus: base.httpStatus, hecCode: base.hecCode, latencyMs: response.durationMs };
-  switch (verdict.kind) {
-    case "accepted": {
-      // The attempt log is informational: it does not hold up the next batch.
-      void recordAttempt(ctx.redis, integration.id, attempt({ ...base, outcome: "accepted" })).catch(() => undefined);
-      void recordBatchMetrics(ctx.redis, integration.id, source, {
-        ...reply,
-        records: batch.markers.length,
-        bytes: batch.bytes,
-      }).catch(() => undefined);
-      const moved = await commit(ctx, current, batch.lastMarker!, {
-        records: batch.markers.length,
-        bytes: batch.bytes,
-        gap,
-        delivered: true,
-      });
-      return moved ? "sent" : "stopped";
+    // 3. Settle the oldest request; the ones after it stay on the wire meanwhile.
+    const flight = window.shift()!;
+    const settlement = judge(run, flight, await flight.result);
+    const next = await record(run, flight, settlement, limits);
+    if (next !== "sent") {
+      // The batches after it were built on the assumption it went through: read them again.
+      drop(window);
+      if (next !== "reread") return next;
+      restartFromMarker();
+      continue;
     }
-    case "bad-event": {
-      const n = verdict.invalidEventNumber;
-      if (n >= batch.markers.length) {
-        void recordBatchMetrics(ctx.redis, integration.id, source, { ...reply, isRetry: true }).catch(() => undefined);
-        await fail(ctx, state, "rejected", `${verdict.reason}, at an event number the batch does not have`, null);
-        return "waiting";
+    if (hasUnacked(run) && Date.now() - run.lastPollAt >= ackPollMs) {
+      const polled = await pollAcks(run, latest);
+      if (polled === "stopped") {
+        drop(window);
+        return "stopped";
       }
-      // Splunk kept the events before n; set n aside and move past it.
-      const badMarker = batch.markers[n]!;
-      const bad = entries.find((e) => e.marker === badMarker)!;
-      await recordAttempt(
-        ctx.redis,
-        integration.id,
-        attempt({ ...base, outcome: "partly-accepted", records: n, detail: verdict.reason }),
-      );
-      await setAside(ctx, current, bad, verdict.reason);
-      const acceptedBytes = n === 0 ? 0 : Math.round((batch.bytes * n) / batch.markers.length);
-      void recordBatchMetrics(ctx.redis, integration.id, source, {
-        ...reply,
-        records: n,
-        bytes: acceptedBytes,
-        setAside: 1,
-      }).catch(() => undefined);
-      const moved = await commit(ctx, current, badMarker, {
-        records: n,
-        bytes: acceptedBytes,
-        gap,
-        setAside: 1,
-        delivered: n > 0,
-      });
-      return moved ? "reread" : "stopped";
-    }
-    case "too-large": {
-      await recordAttempt(
-        ctx.redis,
-        integration.id,
-        attempt({ ...base, outcome: "too-large", detail: verdict.reason }),
-      );
-      // Halved and sent again, or, for a record alone, set aside.
-      const isHalved = batch.markers.length > 1;
-      void recordBatchMetrics(ctx.redis, integration.id, source, {
-        ...reply,
-        isRetry: isHalved,
-        setAside: isHalved ? 0 : 1,
-      }).catch(() => undefined);
-      if (batch.markers.length > 1) {
-        limits.maxRecords = Math.max(1, Math.floor(batch.markers.length / 2));
-        limits.maxBytes = Math.max(1, Math.floor(batch.bytes / 2));
-        logger.info("batch too large for the destination; halving", {
-          integrationId: integration.id,
-          source,
-          maxBytes: limits.maxBytes,
-        });
-        return "reread";
+      if (polled === "reread") {
+        drop(window);
+        restartFromMarker();
       }
-      const only = entries.find((e) => e.marker === batch.markers[0])!;
-      await setAside(ctx, current, only, `${verdict.reason}: this record alone is larger than the destination accepts`);
-      // Past it, and past any filtered-out records the batch also took.
-      const moved = await commit(ctx, current, batch.lastMarker!, {
-        records: 0,
-        bytes: 0,
-        gap,
-        setAside: 1,
-        delivered: false,
-      });
-      return moved ? "reread" : "stopped";
-    }
-    case "retry":
-    case "rejected": {
-      void recordAttempt(
-        ctx.redis,
-        integration.id,
-        attempt({ ...base, outcome: verdict.kind, detail: verdict.reason }),
-      ).catch(() => undefined);
-      void recordBatchMetrics(ctx.redis, integration.id, source, { ...reply, isRetry: true }).catch(() => undefined);
-      await fail(ctx, state, verdict.kind, verdict.reason, verdict.kind === "retry" ? verdict.retryAfterMs : null);
-      return "waiting";
     }
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import tls from "node:tls";
 import { gzip as gzipCallback } from "node:zlib";
@@ -11,7 +12,7 @@ const gzip = promisify(gzipCallback);
 
 export type TTestStep = { name: string; status: "passed" | "failed" | "skipped"; detail: string };
 export type TTestResult = { ok: boolean; steps: TTestStep[] };
-export type TTestTarget = { ingestionUrl: string; token: string; index: string | null };
+export type TTestTarget = { ingestionUrl: string; token: string; index: string | null; indexerAck?: boolean };
 export type TTestOptions = { sendTestEvent: boolean; allowPrivateNetworks: boolean; timeoutMs: number };
 
 function resolveGuarded(hostname: string, allowPrivateNetworks: boolean): Promise<string> {
@@ -43,6 +44,18 @@ function checkTls(url: URL, options: TTestOptions): Promise<string> {
     socket.once("timeout", () => socket.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
     socket.once("error", (error: NodeJS.ErrnoException) => reject(describeNetworkError(error)));
   });
+}
+
+/** Whether the token uses indexer acknowledgment, and the setting that matches it. */
+export function describeAck(isTokenUsingAck: boolean, isIndexerAckOn: boolean | undefined): string {
+  if (isTokenUsingAck) {
+    return isIndexerAckOn === true
+      ? "The token uses indexer acknowledgment, and so does this integration."
+      : "The token uses indexer acknowledgment: turn on Use indexer acknowledgment so data counts as delivered only once Splunk has indexed it.";
+  }
+  return isIndexerAckOn === true
+    ? "The token does not use indexer acknowledgment: turn off Use indexer acknowledgment (Splunk's HTTP 200 counts as delivery either way)."
+    : "The token does not use indexer acknowledgment, and neither does this integration.";
 }
 
 function reasonOf(error: unknown): string {
@@ -129,11 +142,19 @@ export async function testConnection(target: TTestTarget, options: TTestOptions)
     `"sourcetype":"${TEST_SOURCETYPE}"`,
   );
   try {
-    const reply = await postToHec(hecEventUrl(target.ingestionUrl), target.token, await gzip(envelope), sendOptions);
+    // On a data channel, as delivery sends: a token with indexer acknowledgment refuses requests without one.
+    const reply = await postToHec(hecEventUrl(target.ingestionUrl), target.token, await gzip(envelope), sendOptions, {
+      "content-encoding": "gzip",
+      "x-splunk-request-channel": randomUUID(),
+    });
     const verdict = classifyReply(reply.status, reply.body, reply.retryAfter);
     if (verdict.kind === "accepted") {
       const where = target.index ? `index ${target.index}` : "the token's default index";
-      steps.push({ name: names[3]!, status: "passed", detail: `Splunk accepted a test event into ${where}.` });
+      steps.push({
+        name: names[3]!,
+        status: "passed",
+        detail: `Splunk accepted a test event into ${where}. ${describeAck(/"ackId"\s*:\s*\d+/.test(reply.body), target.indexerAck)}`,
+      });
       return { ok: true, steps };
     }
     steps.push({

@@ -138,7 +138,15 @@ describe("HEC receiver: events", () => {
     ]);
     expect(receiver.count()).toBe(3);
     expect(receiver.requests()).toEqual([
-      { status: 200, code: 0, bytes: expect.any(Number), envelopes: 3, at: expect.any(Number) },
+      {
+        status: 200,
+        code: 0,
+        bytes: expect.any(Number),
+        envelopes: 3,
+        channel: null,
+        ackId: null,
+        at: expect.any(Number),
+      },
     ]);
   });
 
@@ -362,6 +370,31 @@ describe("HEC receiver: health, raw and acknowledgement", () => {
   });
 });
 
+describe("HEC receiver: batches received but never indexed", () => {
+  it("answers 200 with an ack id that never turns true for that share of batches, and keeps none of them", async () => {
+    const acking = await startHecReceiver({ tokens: [TOKEN], ackEnabled: true, neverIndexedRatio: 0.5 });
+    try {
+      const channel = { "X-Splunk-Request-Channel": CHANNEL };
+      for (const event of ["a", "b", "c", "d"]) {
+        const reply = await sendEvents(acking, `{"event":"${event}"}`, { headers: channel });
+        expect(reply.json).toMatchObject({ code: 0, ackId: expect.any(Number) });
+      }
+      expect(acking.received().map((e) => e.event)).toEqual(["a", "c"]);
+      expect(acking.requests().map((r) => [r.channel, r.ackId])).toEqual([
+        [CHANNEL, 0],
+        [CHANNEL, 1],
+        [CHANNEL, 2],
+        [CHANNEL, 3],
+      ]);
+      const poll = await send(acking, "/services/collector/ack", { headers: channel, body: '{"acks":[0,1,2,3]}' });
+      expect(poll.json).toEqual({ acks: { "0": true, "1": false, "2": true, "3": false } });
+      expect(acking.pendingAcks()).toBe(0);
+    } finally {
+      await acking.stop();
+    }
+  });
+});
+
 describe("HEC receiver: faults", () => {
   const cases = [
     { fault: { kind: "busy" }, status: 503, body: { text: "Server is busy", code: 9 } },
@@ -383,6 +416,14 @@ describe("HEC receiver: faults", () => {
       expect((await sendEvents(receiver, '{"event":"a"}')).json.code).toBe(0);
     });
   }
+
+  it("answers busy once to the first request holding the given text", async () => {
+    receiver.setFault({ kind: "busy-once-containing", text: '"needle"' });
+    expect((await sendEvents(receiver, '{"event":"hay"}')).json.code).toBe(0);
+    expect((await sendEvents(receiver, '{"event":"needle"}')).json.code).toBe(9);
+    expect((await sendEvents(receiver, '{"event":"needle"}')).json.code).toBe(0);
+    expect(receiver.received().map((e) => e.event)).toEqual(["hay", "needle"]);
+  });
 
   it("answers busy to that fraction of requests, every other one for 0.5", async () => {
     receiver.setFault({ kind: "busy-ratio", ratio: 0.5 });

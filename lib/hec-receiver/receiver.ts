@@ -40,6 +40,10 @@ export type TReceiverFault =
   | { kind: "busy" }
   /** 503 code 9 to that fraction of requests, deterministically (0.5: every other request). */
   | { kind: "busy-ratio"; ratio: number }
+  /** 503 code 9 to the requests of those numbers only, counting from 1 when the fault is set. */
+  | { kind: "busy-at"; requests: number[] }
+  /** 503 code 9 to the first request whose (decompressed) body contains `text`; then normal answers. */
+  | { kind: "busy-once-containing"; text: string }
   /** 503 code 18, queues full. */
   | { kind: "unhealthy" }
   /** 500 code 8. */
@@ -74,8 +78,14 @@ export type THecReceiverOptions = {
   indexes?: string[];
   /** Request body limit in bytes as sent (compressed when gzip), like Splunk's max_content_length -> 413. Default 800 MB. */
   maxContentLength?: number;
-  /** Indexer acknowledgement (default false). */
+  /** Indexer acknowledgement (default false): a channel is required, replies carry an `ackId`, /ack answers. */
   ackEnabled?: boolean;
+  /**
+   * With acknowledgement, the share of accepted batches (0 to 1, deterministic: 0.1 is
+   * every tenth) that are "received but never indexed": 200 and an `ackId` that never
+   * turns true, and their envelopes are not kept.
+   */
+  neverIndexedRatio?: number;
   /** Default true; false only counts accepted envelopes (benchmarks), `received()` then stays empty. */
   storeEvents?: boolean;
 };
@@ -89,6 +99,10 @@ export type THecRequestRecord = {
   bytes: number;
   /** Envelopes accepted from this request. */
   envelopes: number;
+  /** X-Splunk-Request-Channel (or `channel` query parameter) sent; null without one. */
+  channel: string | null;
+  /** The ack id answered; null without acknowledgement. */
+  ackId: number | null;
   at: number;
 };
 
@@ -102,7 +116,7 @@ export type THecReceiver = {
   caCertPem: string | null;
   /** The same in a file, for NODE_EXTRA_CA_CERTS in child processes; null without TLS. */
   caCertPath: string | null;
-  /** Every envelope accepted so far, in order (empty when `storeEvents` is false). */
+  /** Every envelope accepted (and, with acknowledgement, indexed) so far, in order (empty when `storeEvents` is false). */
   received(): THecEnvelope[];
   /** Envelopes accepted so far, stored or not. */
   count(): number;
@@ -110,10 +124,14 @@ export type THecReceiver = {
   requests(): THecRequestRecord[];
   /** Requests on the event and raw endpoints received and not answered yet (in flight from the sender's side). */
   inProgress(): number;
-  /** Forgets received envelopes, the count and the request log. */
+  /** Forgets received envelopes, the count, the request log and the ack ids waiting to be polled. */
   clear(): void;
   setFault(fault: TReceiverFault): void;
   setMaxContentLength(bytes: number): void;
+  /** Changes the share of batches received but never indexed (acknowledgement mode). */
+  setNeverIndexedRatio(ratio: number): void;
+  /** Ack ids answered and not yet reported true, per channel (never-indexed ones included). */
+  pendingAcks(): number;
   /**
    * Closes the server and destroys every connection, keep-alive ones included, so the
    * port is free at once: a new receiver may listen on the same `port` right after
@@ -251,6 +269,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
   let maxContentLength = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   let fault: TReceiverFault = { kind: "none" };
   let busyCredit = 0;
+  let requestsSinceFault = 0;
   let accepted = 0;
   let stored: THecEnvelope[] = [];
   let requestLog: THecRequestRecord[] = [];
@@ -261,14 +280,18 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
   const wakeSleepers = new Set<() => void>();
   // Ack ids are counted per channel, as Splunk does; an id is forgotten once reported true.
   const ackChannels = new Map<string, { nextAckId: number; pending: Set<number> }>();
+  let neverIndexedRatio = options.neverIndexedRatio ?? 0;
+  let neverIndexedCredit = 0;
+  type TRequestMeta = { channel: string | null; ackId: number | null };
+  const NO_META: TRequestMeta = { channel: null, ackId: null };
 
-  function record(status: number, code: number | null, bytes: number, envelopes: number): void {
-    requestLog.push({ status, code, bytes, envelopes, at: Date.now() });
+  function record(status: number, code: number | null, bytes: number, envelopes: number, meta = NO_META): void {
+    requestLog.push({ status, code, bytes, envelopes, ...meta, at: Date.now() });
     if (requestLog.length > MAX_REQUEST_LOG * 1.1) requestLog = requestLog.slice(-MAX_REQUEST_LOG);
   }
 
-  function answer(res: ServerResponse, reply: THecReply, bytes: number, envelopes = 0): void {
-    record(reply.status, reply.body.code, bytes, envelopes);
+  function answer(res: ServerResponse, reply: THecReply, bytes: number, envelopes = 0, meta = NO_META): void {
+    record(reply.status, reply.body.code, bytes, envelopes, meta);
     sendJson(res, reply.status, reply.body);
   }
 
@@ -312,11 +335,17 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     const current = fault;
     switch (current.kind) {
       case "none":
+      case "busy-once-containing":
         return false;
       case "slow":
         await sleep(current.delayMs);
         return isStopped;
       case "busy":
+        answer(res, buildReply("serverBusy"), bytes);
+        return true;
+      case "busy-at":
+        requestsSinceFault++;
+        if (!current.requests.includes(requestsSinceFault)) return false;
         answer(res, buildReply("serverBusy"), bytes);
         return true;
       case "busy-ratio":
@@ -360,15 +389,24 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     }
   }
 
-  function issueAckId(channel: string): number {
+  /** An ack id for a received batch; `isIndexed` false: it never turns true. */
+  function issueAckId(channel: string, isIndexed: boolean): number {
     let state = ackChannels.get(channel);
     if (!state) {
       state = { nextAckId: 0, pending: new Set() };
       ackChannels.set(channel, state);
     }
     const ackId = state.nextAckId++;
-    state.pending.add(ackId);
+    if (isIndexed) state.pending.add(ackId);
     return ackId;
+  }
+
+  function isNeverIndexed(): boolean {
+    if (neverIndexedRatio <= 0) return false;
+    neverIndexedCredit += neverIndexedRatio;
+    if (neverIndexedCredit < 1 - 1e-9) return false;
+    neverIndexedCredit -= 1;
+    return true;
   }
 
   function keep(batch: TBatchResult): void {
@@ -393,27 +431,39 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     if (await answerFault(req, res, bytes)) return;
 
     const channel = readChannel(req, url);
-    if (channel !== null && !isValidChannel(channel)) return answer(res, buildReply("invalidChannel"), bytes);
+    const meta: TRequestMeta = { channel, ackId: null };
+    if (channel !== null && !isValidChannel(channel)) return answer(res, buildReply("invalidChannel"), bytes, 0, meta);
     // Raw data always needs a channel; JSON events only when acknowledgement is on.
-    if (channel === null && (route === "raw" || isAckEnabled)) return answer(res, buildReply("channelMissing"), bytes);
+    if (channel === null && (route === "raw" || isAckEnabled)) {
+      return answer(res, buildReply("channelMissing"), bytes, 0, meta);
+    }
 
-    if (body.data.length === 0) return answer(res, buildReply("noData"), bytes);
+    if (body.data.length === 0) return answer(res, buildReply("noData"), bytes, 0, meta);
     let data = body.data;
     if (isGzip(req.headers["content-encoding"])) {
       try {
         data = await gunzipAsync(data);
       } catch {
-        return answer(res, buildReply("invalidDataFormat"), bytes);
+        return answer(res, buildReply("invalidDataFormat"), bytes, 0, meta);
       }
     }
     const text = data.toString("utf8");
+    if (fault.kind === "busy-once-containing" && text.includes(fault.text)) {
+      fault = { kind: "none" };
+      return answer(res, buildReply("serverBusy"), bytes, 0, meta);
+    }
     const batch = route === "raw" ? parseRawBatch(text, readRawMetadata(url), indexes) : parseEventBatch(text, indexes);
-    keep(batch);
     let reply = batch.reply;
     if (reply.body.code === 0 && isAckEnabled && channel !== null) {
-      reply = buildReply("success", { ackId: issueAckId(channel) });
+      // Received, and (unless it is one of the never-indexed share) indexed at once.
+      const isIndexed = !isNeverIndexed();
+      if (isIndexed) keep(batch);
+      meta.ackId = issueAckId(channel, isIndexed);
+      reply = buildReply("success", { ackId: meta.ackId });
+    } else {
+      keep(batch);
     }
-    answer(res, reply, bytes, batch.accepted.length);
+    answer(res, reply, bytes, batch.accepted.length, meta);
   }
 
   async function handleAck(req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -511,14 +561,21 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
       stored = [];
       requestLog = [];
       accepted = 0;
+      ackChannels.clear();
     },
     setFault: (next) => {
       fault = next;
       busyCredit = 0;
+      requestsSinceFault = 0;
     },
     setMaxContentLength: (bytes) => {
       maxContentLength = bytes;
     },
+    setNeverIndexedRatio: (ratio) => {
+      neverIndexedRatio = ratio;
+      neverIndexedCredit = 0;
+    },
+    pendingAcks: () => [...ackChannels.values()].reduce((sum, state) => sum + state.pending.size, 0),
     stop: () => {
       if (stopping) return stopping;
       isStopped = true;

@@ -51,3 +51,8 @@ export function normaliseIngestionUrl(input: string, policy: TUrlPolicy = { allo
 export function hecEventUrl(normalised: string): string {
   return `${normalised}${HEC_EVENT_PATH}`;
 }
+
+/** Where indexer acknowledgments are polled. */
+export function hecAckUrl(normalised: string): string {
+  return `${normalised}/services/collector/ack`;
+}

@@ -183,6 +183,7 @@ function integrationFields(policy: TUrlPolicy) {
     audit: flag("Audit Trail"),
     eventFilter: ZEventFilter,
     errorEvents: flag("Create an event if errors occur with the integration"),
+    indexerAck: flag("Use indexer acknowledgment"),
     paused: flag("Paused"),
     hecHost: ZHecHost,
     hecSource: ZHecSource,
@@ -221,6 +222,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
       audit: fields.audit.default(false),
       eventFilter: fields.eventFilter.default([]),
       errorEvents: fields.errorEvents.default(true),
+      indexerAck: fields.indexerAck.default(false),
       paused: fields.paused.default(false),
       hecHost: fields.hecHost.default(HEC_HOST),
       hecSource: fields.hecSource.default(HEC_SOURCE),
@@ -241,6 +243,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
     audit: fields.audit.optional(),
     eventFilter: fields.eventFilter.optional(),
     errorEvents: fields.errorEvents.optional(),
+    indexerAck: fields.indexerAck.optional(),
     paused: fields.paused.optional(),
     hecHost: fields.hecHost.optional(),
     hecSource: fields.hecSource.optional(),
@@ -252,6 +255,7 @@ export function integrationSchemas(policy: TUrlPolicy) {
     .strictObject({
       ...fields,
       paused: fields.paused.optional(),
+      indexerAck: fields.indexerAck.default(false),
       hecHost: fields.hecHost.default(HEC_HOST),
       hecSource: fields.hecSource.default(HEC_SOURCE),
       apiKey: z
@@ -304,6 +308,10 @@ export type TSourceDelivery = {
   lastDeliveredAt: string | null;
   lastErrorAt: string | null;
   nextAttemptAt: string | null;
+  /** Start of the current run of failures; null while delivering. */
+  failingSince: string | null;
+  /** Batches Splunk received and has not yet acknowledged as indexed. */
+  pendingAcks: number;
   lag: TLag | null;
 };
 
@@ -323,6 +331,8 @@ export type TIntegration = {
   audit: boolean;
   eventFilter: TEventFilter;
   errorEvents: boolean;
+  /** The marker moves only over batches Splunk acknowledged as indexed. */
+  indexerAck: boolean;
   paused: boolean;
   /** Splunk metadata of every envelope (defaults cato-sase, cato_networks, cato:events/flows/audit). */
   hecHost: string;

@@ -19,6 +19,7 @@ const row: TIntegrationRow = {
   audit: false,
   eventFilter: [{ field: "event_type", operator: "in", values: ["Security"] }],
   errorEvents: false,
+  indexerAck: false,
   paused: false,
   hecHost: "sase-paris",
   hecSource: "cato_networks",
@@ -46,6 +47,9 @@ function delivery(source: string, overrides: Partial<Delivery> = {}): Delivery {
     lastErrorAt: null,
     lastErrorEventAt: null,
     nextAttemptAt: null,
+    channel: "0f8b8a52-6a55-4f57-9a3e-2d1c9b7e4a10",
+    pendingAcks: [],
+    failingSince: null,
     updatedAt: new Date("2026-11-02T10:00:00Z"),
     ...overrides,
   };

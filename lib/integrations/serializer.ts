@@ -1,3 +1,4 @@
+import { readPendingAcks } from "@/lib/delivery/pending-acks";
 import { isFeedName } from "@/lib/feeds/feed-store";
 import type { Delivery, Integration } from "@/lib/generated/prisma/client";
 import { metadataFromColumns } from "@/lib/hec/metadata";
@@ -25,6 +26,8 @@ function serializeDelivery(delivery: Delivery, lag: TLag | undefined): TSourceDe
     lastDeliveredAt: delivery.lastDeliveredAt?.toISOString() ?? null,
     lastErrorAt: delivery.lastErrorAt?.toISOString() ?? null,
     nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    failingSince: delivery.failingSince?.toISOString() ?? null,
+    pendingAcks: readPendingAcks(delivery.pendingAcks).filter((p) => !p.acked).length,
     lag: lag ?? null,
   };
 }
@@ -80,6 +83,7 @@ export function serializeIntegration(
     audit: row.audit,
     eventFilter: filter.success ? filter.data : [],
     errorEvents: row.errorEvents,
+    indexerAck: row.indexerAck,
     paused: row.paused,
     ...metadataFromColumns(row),
     ...summariseStatus(row, enabled),

@@ -193,6 +193,7 @@ export async function createIntegration(input: unknown, caller: TCaller): Promis
           audit: data.audit,
           eventFilter: data.eventFilter,
           errorEvents: data.errorEvents,
+          indexerAck: data.indexerAck,
           paused: data.paused,
           hecHost: data.hecHost,
           hecSource: data.hecSource,
@@ -295,6 +296,7 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
           ...(data.audit !== undefined ? { audit: data.audit } : {}),
           ...(data.eventFilter !== undefined ? { eventFilter: data.eventFilter } : {}),
           ...(data.errorEvents !== undefined ? { errorEvents: data.errorEvents } : {}),
+          ...(data.indexerAck !== undefined ? { indexerAck: data.indexerAck } : {}),
           ...(data.paused !== undefined ? { paused: data.paused } : {}),
           ...(data.hecHost !== undefined ? { hecHost: data.hecHost } : {}),
           ...(data.hecSource !== undefined ? { hecSource: data.hecSource } : {}),
@@ -357,7 +359,10 @@ function takeTestFlag(input: unknown): { sendTestEvent: boolean; rest: unknown }
   return { sendTestEvent: sendTestEvent === true, rest };
 }
 
-function runTest(target: { ingestionUrl: string; token: string; index: string | null }, sendTestEvent: boolean) {
+function runTest(
+  target: { ingestionUrl: string; token: string; index: string | null; indexerAck: boolean },
+  sendTestEvent: boolean,
+) {
   const env = serverEnv();
   return testConnection(target, {
     sendTestEvent,
@@ -377,7 +382,10 @@ export async function testNewIntegration(input: unknown): Promise<TTestResult> {
   const named = isRecord(rest) && rest.name === undefined ? { ...rest, name: "Unnamed" } : rest;
   const data = parseOrThrow(schemas().create, named);
   checkDestination(data.ingestionUrl);
-  return runTest({ ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index }, sendTestEvent);
+  return runTest(
+    { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index, indexerAck: data.indexerAck },
+    sendTestEvent,
+  );
 }
 
 /** Tests a saved integration, with any unsaved changes from the body; no apiKey means the stored one. */
@@ -397,5 +405,13 @@ export async function testSavedIntegration(id: string, input: unknown): Promise<
       ]);
     }
   }
-  return runTest({ ingestionUrl, token, index: data.index !== undefined ? data.index : row.index }, sendTestEvent);
+  return runTest(
+    {
+      ingestionUrl,
+      token,
+      index: data.index !== undefined ? data.index : row.index,
+      indexerAck: data.indexerAck ?? row.indexerAck,
+    },
+    sendTestEvent,
+  );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { AggregatorRegistry, Counter, Gauge, Registry } from "prom-client";
 import { db } from "@/lib/db";
 import { lagKey, readLags } from "@/lib/delivery/lag";
+import { readPendingAcks } from "@/lib/delivery/pending-acks";
 import { LATENCY_BUCKETS_SECONDS, readDeliveryMetrics, type TStoredDeliveryMetrics } from "@/lib/delivery/metrics";
 import { AppError } from "@/lib/errors";
 import { FEED_NAMES, isFeedName, readHead } from "@/lib/feeds/feed-store";
@@ -77,7 +78,13 @@ export async function renderMetrics(): Promise<TMetricsText> {
     db().integration.findMany({ include: { deliveries: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
   );
   const deliveries = rows.flatMap((row) =>
-    row.deliveries.map((d) => ({ integrationId: row.id, source: d.source, marker: d.marker })),
+    row.deliveries.map((d) => ({
+      integrationId: row.id,
+      source: d.source,
+      marker: d.marker,
+      pendingAcks: readPendingAcks(d.pendingAcks).filter((p) => !p.acked).length,
+      failingSince: d.failingSince,
+    })),
   );
   // Lag only for the data sources that are switched on; counters for every source that ever delivered.
   const enabled = rows.flatMap((row) =>
@@ -129,9 +136,44 @@ export async function renderMetrics(): Promise<TMetricsText> {
     labelNames: sourceLabels,
     registers,
   });
+  const acked = new Counter({
+    name: "cato_splunk_batches_acknowledged_total",
+    help: "Batches Splunk acknowledged as indexed (indexer acknowledgment)",
+    labelNames: sourceLabels,
+    registers,
+  });
+  const ackSeconds = new Counter({
+    name: "cato_splunk_ack_latency_seconds_total",
+    help: "Seconds from sending to seeing the acknowledgment, summed over acknowledged batches (divide by cato_splunk_batches_acknowledged_total for the mean)",
+    labelNames: sourceLabels,
+    registers,
+  });
+  const ackTimeouts = new Counter({
+    name: "cato_splunk_ack_timeouts_total",
+    help: "Batches not acknowledged within HEC_ACK_TIMEOUT_MS and sent again",
+    labelNames: sourceLabels,
+    registers,
+  });
+  const pendingAcks = new Gauge({
+    name: "cato_splunk_pending_acks",
+    help: "Batches Splunk received and has not yet acknowledged as indexed",
+    labelNames: sourceLabels,
+    registers,
+  });
+  const failingSince = new Gauge({
+    name: "cato_splunk_failing_since_seconds",
+    help: "Unix time the current run of delivery failures began; 0 while delivering",
+    labelNames: sourceLabels,
+    registers,
+  });
   deliveries.forEach((d, i) => {
     const labels = { integration_id: d.integrationId, source: d.source };
     const totals = stored[i]!;
+    acked.inc(labels, totals.acks.count);
+    ackSeconds.inc(labels, totals.acks.latencySumSeconds);
+    ackTimeouts.inc(labels, totals.acks.timeouts);
+    pendingAcks.set(labels, d.pendingAcks);
+    failingSince.set(labels, d.failingSince ? d.failingSince.getTime() / 1000 : 0);
     recordsDelivered.inc(labels, totals.records);
     bytesDelivered.inc(labels, totals.bytes);
     retries.inc(labels, totals.retries);

@@ -177,13 +177,11 @@ const PUBLIC = [
 ];
 
 describe("checkDestinationHost", () => {
-  it(`holds a hostile list of at least 60 entries (${HOSTILE.length})`, () => {
-    expect(HOSTILE.length).toBeGreaterThanOrEqual(60);
-  });
-
-  it.each(HOSTILE)("refuses %s", (input) => {
+  it.each(HOSTILE)("refuses %s, saying in words which rule it breaks", (input) => {
     const verdict = checkDestinationHost(hostOf(input), STRICT);
     expect(verdict.ok).toBe(false);
+    // "<host> is a loopback address (127.0.0.0/8)", "... is a name for this machine", ...
+    expect(!verdict.ok && verdict.reason).toMatch(/ is (a|an|the|not|outside) \S+/);
   });
 
   it.each(HOSTILE.filter(([, isMetadata]) => !isMetadata))("allows %s when private networks are allowed", (input) => {

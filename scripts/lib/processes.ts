@@ -82,3 +82,23 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+export class PortTakenError extends Error {}
+
+/** Rejects with a PortTakenError naming the port when another program listens on it. */
+export function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE" && error.code !== "EACCES") return reject(error);
+      reject(
+        new PortTakenError(
+          error.code === "EADDRINUSE"
+            ? `Port ${port} on ${host} is already in use by another program. Stop that program, or set PORT to a free port.`
+            : `Port ${port} on ${host} may not be used by this user (${error.code}). Set PORT to a port above 1023.`,
+        ),
+      );
+    });
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}

@@ -10,6 +10,7 @@ import { closeHecConnections } from "@/lib/hec/sender";
 import type { THecReceiver, THecReceiverOptions } from "@/lib/hec-receiver/receiver";
 import { createIntegration } from "@/lib/integrations/service";
 import { startTestReceiver } from "@/test/helpers/hec";
+import { captureLogs, expectNoSecrets } from "@/test/helpers/logs";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 
 /**
@@ -22,6 +23,9 @@ export function setupDeliveryFixture(receiverOptions: THecReceiverOptions = {}) 
   const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
   let receiver: THecReceiver | undefined;
   let seq = 0;
+  // What the pumps and services log must never hold a token they decrypted to send.
+  const logs = captureLogs();
+  const tokens = new Set<string>();
 
   beforeAll(async () => {
     receiver = await startTestReceiver(receiverOptions);
@@ -35,7 +39,14 @@ export function setupDeliveryFixture(receiverOptions: THecReceiverOptions = {}) 
     receiver!.setMaxContentLength(800 * 1024 * 1024);
   });
 
-  afterEach(() => closeHecConnections());
+  afterEach(() => {
+    closeHecConnections();
+    expectNoSecrets(logs.text(), {
+      "HEC token": [receiver!.token, ...tokens],
+      "encryption key": [process.env.ENCRYPTION_KEY ?? ""],
+    });
+    logs.clear();
+  });
 
   afterAll(async () => {
     await receiver?.stop();
@@ -89,7 +100,10 @@ export function setupDeliveryFixture(receiverOptions: THecReceiverOptions = {}) 
     async appendEvents(records: Record<string, string>[]) {
       return fixture.append("events", records);
     },
+    /** The product's log output since the test began. */
+    logs: () => logs.text(),
     async integration(overrides: Record<string, unknown> = {}) {
+      if (typeof overrides.apiKey === "string") tokens.add(overrides.apiKey);
       return createIntegration(
         {
           name: `Test ${Math.random().toString(36).slice(2, 10)}`,

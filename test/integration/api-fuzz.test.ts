@@ -29,7 +29,8 @@ import { disconnectDb } from "@/lib/db";
 import { closeHecConnections } from "@/lib/hec/sender";
 import { workerHeartbeatKey } from "@/lib/health/heartbeat";
 import { MAX_JSON_BODY_BYTES } from "@/lib/http/json-body";
-import { signedIn } from "@/test/helpers/auth";
+import { authHeaders, signedIn } from "@/test/helpers/auth";
+import { meteredBody, meteredRequest } from "@/test/helpers/body";
 
 const eventItem = signedIn(eventItemRoutes);
 const eventList = signedIn(eventListRoutes);
@@ -736,27 +737,30 @@ describe("the REST API under hostile input", () => {
   });
 
   it("refuses bodies over the limits without reading them whole", async () => {
-    const huge = JSON.stringify([{ event_type: "Security", time: "1", pad: "x".repeat(33 * 1024 * 1024) }]);
     const before = await snapshot();
+    // 64 MB offered to the 32 MB ingest limit, with no declared length: the route stops at the limit.
+    const chunk = 1024 * 1024;
+    // One record whose field never ends, so the body stays well-formed as far as it goes.
+    const ingest = meteredBody(64 * 1024 * 1024, chunk, '[{"event_type":"Security","time":"1","pad":"');
     const feed = await feeds.POST(
-      new Request(`${BASE}/api/feeds/events`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: huge,
-      }),
-      { params: Promise.resolve({ feed: "events" }) },
+      meteredRequest(`${BASE}/api/feeds/events`, ingest, { headers: await authHeaders() }),
+      {
+        params: Promise.resolve({ feed: "events" }),
+      },
     );
     expect(feed.status).toBe(413);
+    expect(ingest.pulled).toBeLessThanOrEqual(32 * 1024 * 1024 + chunk);
+    expect(ingest.cancelled).toBe(true);
+
+    const resource = meteredBody(1024 * 1024, 16 * 1024);
     const create = await collection.POST(
-      new Request(`${BASE}/api/integrations`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ...integrationBody(), description: "x".repeat(MAX_JSON_BODY_BYTES) }),
-      }),
+      meteredRequest(`${BASE}/api/integrations`, resource, { headers: await authHeaders() }),
       undefined,
     );
     expect(create.status).toBe(413);
     expect(create.headers.get("content-type")).toMatch(PROBLEM_TYPE);
+    expect(resource.pulled).toBeLessThanOrEqual(MAX_JSON_BODY_BYTES + 16 * 1024);
+    expect(resource.cancelled).toBe(true);
     expect(await snapshot()).toBe(before);
   });
 

@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pruneSessions } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/auth/users";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 import { disconnectDb } from "@/lib/db";
 import { apiKeyFor } from "@/test/helpers/auth";
+import { captureLogs, expectNoSecrets } from "@/test/helpers/logs";
 
 /**
  * Sign-in, sessions, roles, API keys and the audit trail, through the real route
@@ -80,11 +81,22 @@ async function call(path: string, method: string, options: Parameters<typeof req
   return (routes[method] as THandler)(request(method, path, options), { params: Promise.resolve(params) });
 }
 
-const bearer = async (role: "admin" | "viewer") => ({ authorization: `Bearer ${await apiKeyFor(role)}` });
+const bearer = async (role: "admin" | "viewer") => {
+  const key = await apiKeyFor(role);
+  apiKeys.add(key);
+  return { authorization: `Bearer ${key}` };
+};
+
+/** Session tokens and API keys handed out during the tests, checked against the log output. */
+const sessionTokens = new Set<string>();
+const apiKeys = new Set<string>();
 
 function cookieOf(response: Response): string {
   const header = response.headers.get("set-cookie") ?? "";
-  return header.split(";")[0]!;
+  const cookie = header.split(";")[0]!;
+  const token = cookie.slice(cookie.indexOf("=") + 1);
+  if (token) sessionTokens.add(token);
+  return cookie;
 }
 
 let nextAddress = 1;
@@ -108,17 +120,50 @@ async function latestAudit(action: string) {
   return rows[0] as Record<string, unknown> | undefined;
 }
 
+// What the route handlers and services log, kept to check for secrets after each test.
+const logs = captureLogs();
+const PASSWORDS = [
+  PASSWORD,
+  "a brand new passphrase",
+  "a fresh passphrase 1",
+  "not the password at all",
+  "not my password",
+  "wrong password",
+  "Winter2026!!x",
+  "guess number",
+];
+
+// A user made before the tests, who must be there afterwards with the role they had,
+// whatever the order the tests ran in.
+const BYSTANDER = `bystander-${Date.now()}@example.com`;
+
 beforeAll(async () => {
   // Failure counters of earlier runs would block this run's sign-ins.
   const redis = new Redis(process.env.REDIS_URL!);
   const keys = await redis.keys("signin:fail:*");
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
+  await createUser({ email: BYSTANDER, password: PASSWORD, role: "admin" }, SYSTEM_CALLER);
+});
+
+afterEach(() => {
+  const text = logs.text();
+  logs.clear();
+  expectNoSecrets(text, {
+    password: PASSWORDS,
+    "setup code": [SETUP_CODE],
+    "HEC token": [TOKEN],
+    "API key": [...apiKeys],
+    "session token": [...sessionTokens],
+  });
 });
 
 afterAll(async () => {
+  const { rows } = await sql.query(`SELECT role FROM "User" WHERE email = $1`, [BYSTANDER]);
+  await sql.query(`DELETE FROM "User" WHERE email = $1`, [BYSTANDER]);
   await sql.end();
   await disconnectDb();
+  expect(rows).toEqual([{ role: "admin" }]);
 });
 
 describe("every route needs a signed-in caller", () => {
@@ -324,6 +369,7 @@ describe("API keys", () => {
     const created = await call("/api/api-keys", "POST", { headers: admin, body: { name: "SOAR", role: "viewer" } });
     expect(created.status).toBe(201);
     const { key, apiKey } = (await created.json()) as { key: string; apiKey: { id: string; prefix: string } };
+    apiKeys.add(key);
     expect(key).toMatch(/^sck_[\w-]{43}$/);
     expect(key.startsWith(apiKey.prefix)).toBe(true);
 
@@ -385,19 +431,28 @@ describe("users", () => {
       { name: "password", reason: "password must be at least 12 characters" },
     ]);
 
-    await sql.query(`UPDATE "User" SET role = 'viewer' WHERE email <> $1`, [email]);
-    await sql.query(`UPDATE "User" SET role = 'admin' WHERE email = $1`, [email]);
-    const demote = await call(
-      `/api/users/${user.id as string}`,
-      "PATCH",
-      { headers: admin, body: { role: "viewer" } },
-      { id: user.id },
+    // The new user as the last Admin; the others get their role back afterwards, so no
+    // other test depends on running before this one.
+    const { rows: demoted } = await sql.query<{ id: string }>(
+      `UPDATE "User" SET role = 'viewer' WHERE email <> $1 AND role = 'admin' RETURNING id`,
+      [email],
     );
-    expect(demote.status).toBe(409);
-    const remove = await call(`/api/users/${user.id as string}`, "DELETE", { headers: admin }, { id: user.id });
-    expect(remove.status).toBe(409);
-    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "User" WHERE role = 'admin'`);
-    expect(rows[0].n).toBe(1);
+    try {
+      await sql.query(`UPDATE "User" SET role = 'admin' WHERE email = $1`, [email]);
+      const demote = await call(
+        `/api/users/${user.id as string}`,
+        "PATCH",
+        { headers: admin, body: { role: "viewer" } },
+        { id: user.id },
+      );
+      expect(demote.status).toBe(409);
+      const remove = await call(`/api/users/${user.id as string}`, "DELETE", { headers: admin }, { id: user.id });
+      expect(remove.status).toBe(409);
+      const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "User" WHERE role = 'admin'`);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await sql.query(`UPDATE "User" SET role = 'admin' WHERE id = ANY($1)`, [demoted.map((r) => r.id)]);
+    }
   });
 
   it("signs a user out everywhere when an admin sets a new password", async () => {
@@ -547,8 +602,24 @@ describe("audit trail", () => {
 });
 
 describe("first-run setup", () => {
+  // Setup is offered only while there are no users: set the users and their sessions
+  // aside, and put them back afterwards, so no other test depends on running before this.
+  let savedUsers: unknown[] = [];
+  let savedSessions: unknown[] = [];
   beforeAll(async () => {
+    savedUsers = (await sql.query(`SELECT * FROM "User"`)).rows;
+    savedSessions = (await sql.query(`SELECT * FROM "Session"`)).rows;
     await sql.query(`DELETE FROM "User"`);
+  });
+
+  afterAll(async () => {
+    await sql.query(`DELETE FROM "User"`);
+    await sql.query(`INSERT INTO "User" SELECT * FROM json_populate_recordset(NULL::"User", $1)`, [
+      JSON.stringify(savedUsers),
+    ]);
+    await sql.query(`INSERT INTO "Session" SELECT * FROM json_populate_recordset(NULL::"Session", $1)`, [
+      JSON.stringify(savedSessions),
+    ]);
   });
 
   it("creates the first Admin with the setup code, once", async () => {

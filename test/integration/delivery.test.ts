@@ -82,7 +82,9 @@ describe("delivery to Splunk HEC", () => {
     const created = await integration();
     const records = Array.from({ length: 300 }, () => event({ pad: "p".repeat(1000) }));
     await appendEvents(records);
-    expect(await runPump(ctx({ batchMaxBytes: 50_000 }), created.id, "events", 20_000)).toBe("caught-up");
+    // One request at a time: arrival order is send order.
+    const config = { batchMaxBytes: 50_000, maxInFlight: 1 };
+    expect(await runPump(ctx(config), created.id, "events", 20_000)).toBe("caught-up");
     expect(receivedN()).toEqual(records.map((r) => r.n));
     expect(fixture.receiver.requests().length).toBeGreaterThan(5);
   });
@@ -98,6 +100,8 @@ describe("delivery to Splunk HEC", () => {
     expect(status.delivery.events?.nextAttemptAt).not.toBeNull();
     expect(status.delivery.events?.lag?.records).toBe(2);
     expect(fixture.receiver.received()).toHaveLength(0);
+    // The failure is logged (and the fixture checks no token is in what was logged).
+    expect(fixture.logs()).toContain('"msg":"delivery failed"');
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("not-due");
 
     fixture.receiver.setFault({ kind: "none" });

@@ -4,7 +4,8 @@ import * as eventItemRoutes from "@/app/api/events/[marker]/route";
 import * as eventListRoutes from "@/app/api/events/route";
 import * as feedsRoutes from "@/app/api/feeds/[feed]/route";
 import { readHead } from "@/lib/feeds/feed-store";
-import { signedIn } from "@/test/helpers/auth";
+import { authHeaders, signedIn } from "@/test/helpers/auth";
+import { meteredBody, meteredRequest } from "@/test/helpers/body";
 
 const eventItem = signedIn(eventItemRoutes);
 const eventList = signedIn(eventListRoutes);
@@ -112,6 +113,19 @@ describe("POST /api/feeds/{feed}", () => {
     expect(response.status).toBe(413);
     expect((await problem(response)).detail).toMatch(/32 MB/);
     expect((await readHead(redis, "events")).appended).toBe(1);
+  });
+
+  it("answers 413 for a body declared over 32 MB without reading any of it", async () => {
+    const declared = 33 * 1024 * 1024;
+    const body = meteredBody(declared);
+    const response = await feeds.POST(
+      meteredRequest(`${URL_BASE}/api/feeds/events`, body, { declaredLength: declared, headers: await authHeaders() }),
+      ctx("events"),
+    );
+    expect(response.status).toBe(413);
+    expect((await problem(response)).detail).toMatch(/32 MB/);
+    expect(body.pulled).toBe(0);
+    expect((await readHead(redis, "events")).appended).toBe(0);
   });
 
   it("accepts any number of records that fits the byte limit (20,000 tiny ones)", async () => {

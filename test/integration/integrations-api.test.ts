@@ -6,7 +6,8 @@ import * as itemRoutes from "@/app/api/integrations/[id]/route";
 import { disconnectDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
 import { decryptToken } from "@/lib/security/token-cipher";
-import { signedIn } from "@/test/helpers/auth";
+import { meteredBody, meteredRequest } from "@/test/helpers/body";
+import { authHeaders, signedIn } from "@/test/helpers/auth";
 
 const collection = signedIn(collectionRoutes);
 const item = signedIn(itemRoutes);
@@ -143,24 +144,28 @@ describe("POST /api/integrations", () => {
     expect((await problem(response)).detail.length).toBeGreaterThan(5);
   });
 
-  it("answers 413 for a body over 64 KB, declared or not", async () => {
-    const big = JSON.stringify(body({ description: "x".repeat(70 * 1024) }));
-    const declared = await collection.POST(jsonRequest("POST", BASE, big), undefined);
-    expect(declared.status).toBe(413);
-    const streamed = new Request(BASE, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: new ReadableStream({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode(big));
-          controller.close();
-        },
-      }),
-      duplex: "half",
-    } as RequestInit);
-    const response = await collection.POST(streamed, undefined);
+  it("answers 413 for a body declared over 64 KB without reading any of it", async () => {
+    const body = meteredBody(70 * 1024);
+    const response = await collection.POST(
+      meteredRequest(BASE, body, { declaredLength: 70 * 1024, headers: await authHeaders() }),
+      undefined,
+    );
     expect(response.status).toBe(413);
     expect((await problem(response)).detail).toMatch(/64 KB/);
+    expect(body.pulled).toBe(0);
+  });
+
+  it("answers 413 for an undeclared body once 64 KB have arrived, reading no further", async () => {
+    const chunk = 16 * 1024;
+    const body = meteredBody(1024 * 1024, chunk);
+    const response = await collection.POST(meteredRequest(BASE, body, { headers: await authHeaders() }), undefined);
+    expect(response.status).toBe(413);
+    expect((await problem(response)).detail).toMatch(/64 KB/);
+    expect(body.pulled).toBeGreaterThan(64 * 1024);
+    expect(body.pulled).toBeLessThanOrEqual(64 * 1024 + chunk);
+    expect(body.cancelled).toBe(true);
+    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM "Integration"`);
+    expect(rows[0].n).toBe(0);
   });
 
   it("answers 415 for a body that is not JSON", async () => {

@@ -61,7 +61,11 @@ describe("test connection", () => {
 
     const full = await test({ sendTestEvent: true, index: "cato" });
     expect(full.ok).toBe(true);
-    expect(full.steps[3]).toMatchObject({ status: "passed", detail: "Splunk accepted a test event into index cato." });
+    expect(full.steps[3]).toMatchObject({
+      status: "passed",
+      detail:
+        "Splunk accepted a test event into index cato. The token does not use indexer acknowledgment, and neither does this integration.",
+    });
     expect(receiver.received()).toEqual([expect.objectContaining({ sourcetype: "cato:test", index: "cato" })]);
   });
 

@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { runPump, type TPumpOutcome } from "@/lib/delivery/pump";
+import { testConnection } from "@/lib/delivery/test-connection";
+import { findIntegration, findIntegrationActivity } from "@/lib/integrations/service";
+import { setupDeliveryFixture } from "@/test/helpers/delivery";
+
+/**
+ * Indexer acknowledgment against the project's HEC receiver in acknowledgment mode: a
+ * channel required, an `ackId` in each reply, /services/collector/ack, and a share of
+ * batches received but never indexed.
+ */
+const fixture = setupDeliveryFixture({ ackEnabled: true });
+const { sql, ctx, event, appendEvents, integration } = fixture;
+
+const receivedN = () => fixture.receiver.received().map((e) => (e.event as Record<string, string>).n);
+
+async function pendingAcksOf(id: string): Promise<unknown[]> {
+  const { rows } = await sql.query<{ pendingAcks: unknown[] }>(
+    `SELECT "pendingAcks" FROM "Delivery" WHERE "integrationId" = $1 AND "source" = 'events'`,
+    [id],
+  );
+  return rows[0]!.pendingAcks;
+}
+
+describe("indexer acknowledgment", () => {
+  afterEach(() => fixture.receiver.setNeverIndexedRatio(0));
+
+  it("moves the marker only over acknowledged batches, and nothing is lost with 10% never indexed", async () => {
+    const created = await integration({ indexerAck: true });
+    const records = Array.from({ length: 60 }, () => event());
+    await appendEvents(records);
+
+    // Received, never indexed: the run waits for acks until its budget ends; the marker stays.
+    fixture.receiver.setNeverIndexedRatio(1);
+    const waiting = ctx({ batchMaxRecords: 3, maxInFlight: 4, ackPollMs: 20, ackTimeoutMs: 600_000 });
+    expect(await runPump(waiting, created.id, "events", 1000)).toBe("budget");
+    let status = await findIntegration(created.id);
+    expect(status.delivery.events?.deliveredRecords).toBe(0);
+    expect(status.delivery.events?.pendingAcks).toBeGreaterThanOrEqual(1);
+    expect(status.delivery.events?.statusDetail).toMatch(/^\d+ batch(es)? waiting for indexer acknowledgment$/);
+    expect(fixture.receiver.received()).toHaveLength(0);
+
+    // Another run (as another worker would) takes over the pending acks; past the ack
+    // timeout the unacknowledged batches are sent again, now with one in ten never indexed.
+    fixture.receiver.setNeverIndexedRatio(0.1);
+    const resending = ctx({ batchMaxRecords: 3, maxInFlight: 4, ackPollMs: 20, ackTimeoutMs: 300 });
+    let outcome: TPumpOutcome = "budget";
+    for (let run = 0; run < 30 && outcome !== "caught-up"; run++) {
+      outcome = await runPump(resending, created.id, "events", 5000);
+    }
+    expect(outcome).toBe("caught-up");
+    expect(new Set(receivedN())).toEqual(new Set(records.map((r) => r.n)));
+    status = await findIntegration(created.id);
+    expect(status.delivery.events).toMatchObject({ deliveredRecords: 60, pendingAcks: 0, status: "healthy" });
+    expect(await pendingAcksOf(created.id)).toEqual([]);
+
+    const { attempts } = await findIntegrationActivity(created.id);
+    expect(attempts.some((a) => a.outcome === "acknowledged" && typeof a.ackId === "number")).toBe(true);
+  });
+
+  it("sends a batch again when its ack does not come in time", async () => {
+    const created = await integration({ indexerAck: true });
+    const records = Array.from({ length: 3 }, () => event());
+    await appendEvents(records);
+    fixture.receiver.setNeverIndexedRatio(1);
+    const config = { ackPollMs: 20, ackTimeoutMs: 300 };
+    expect(await runPump(ctx(config), created.id, "events", 1000)).toBe("budget");
+    expect(fixture.receiver.requests().length).toBeGreaterThanOrEqual(2);
+    fixture.receiver.setNeverIndexedRatio(0);
+    expect(await runPump(ctx(config), created.id, "events", 5000)).toBe("caught-up");
+    expect(receivedN()).toEqual(records.map((r) => r.n));
+    const { attempts } = await findIntegrationActivity(created.id);
+    expect(attempts.some((a) => a.outcome === "ack-timeout" && typeof a.ackId === "number")).toBe(true);
+    expect((await findIntegration(created.id)).delivery.events).toMatchObject({ deliveredRecords: 3, pendingAcks: 0 });
+  });
+
+  it("sends the channel on every request, acknowledgment polls included", async () => {
+    const created = await integration({ indexerAck: true });
+    await appendEvents(Array.from({ length: 9 }, () => event()));
+    expect(await runPump(ctx({ batchMaxRecords: 3, ackPollMs: 20 }), created.id, "events", 10_000)).toBe("caught-up");
+    const requests = fixture.receiver.requests();
+    expect(requests).toHaveLength(3);
+    expect(requests.every((r) => r.status === 200 && r.ackId !== null)).toBe(true);
+    expect(new Set(requests.map((r) => r.channel)).size).toBe(1);
+    // Every ack id was asked about on that channel and reported true: none is left pending.
+    expect(fixture.receiver.pendingAcks()).toBe(0);
+    expect((await findIntegration(created.id)).delivery.events).toMatchObject({
+      deliveredRecords: 9,
+      pendingAcks: 0,
+      statusDetail: "",
+    });
+  });
+
+  it("without indexerAck, a 200 is delivery; the channel still satisfies the token", async () => {
+    const created = await integration();
+    await appendEvents([event(), event()]);
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+    expect(fixture.receiver.requests().map((r) => r.status)).toEqual([200]);
+    expect((await findIntegration(created.id)).delivery.events).toMatchObject({ deliveredRecords: 2 });
+  });
+
+  it("Test connection reports that the token uses acknowledgment and suggests the setting", async () => {
+    const target = { ingestionUrl: fixture.receiver.url, token: fixture.receiver.token, index: null };
+    const options = { sendTestEvent: true, allowPrivateNetworks: true, timeoutMs: 5000 };
+    const off = await testConnection({ ...target, indexerAck: false }, options);
+    expect(off.ok).toBe(true);
+    expect(off.steps.at(-1)?.detail).toMatch(/token uses indexer acknowledgment: turn on Use indexer acknowledgment/);
+    const on = await testConnection({ ...target, indexerAck: true }, options);
+    expect(on.steps.at(-1)?.detail).toMatch(/token uses indexer acknowledgment, and so does this integration/);
+  });
+});
