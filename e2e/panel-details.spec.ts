@@ -72,6 +72,7 @@ for (const viewport of [DESKTOP, PHONE]) {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
     await expect(self).toBeFocused();
-    await expect(page.getByRole("row").filter({ hasText: E2E_ADMIN.email })).toContainText("Admin");
+    const users = page.getByRole("table", { name: "Users" });
+    await expect(users.getByRole("row").filter({ hasText: E2E_ADMIN.email })).toContainText("Admin");
   });
 }
