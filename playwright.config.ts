@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { ADMIN_STATE, E2E_ADMIN } from "./e2e/accounts";
+import { E2E_CATO } from "./e2e/cato";
 import { chromiumExecutable } from "./e2e/browser";
 import { E2E_CERT_DIR } from "./e2e/certificate-dir";
 import { loadLoopbackCertificate } from "./lib/hec-receiver/certificate";
@@ -14,6 +15,9 @@ import { freePort } from "./scripts/lib/processes";
 process.env.E2E_PORT ||= String(await freePort());
 const PORT = Number(process.env.E2E_PORT);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The stand-in for Cato's API (npm run cato:mock), which the product reaches through CATO_API_URL. */
+process.env.E2E_CATO_PORT ||= String(await freePort());
+const CATO_PORT = Number(process.env.E2E_CATO_PORT);
 
 /**
  * The CA of the test HEC receivers (e2e/delivery.spec.ts), made here before the
@@ -58,27 +62,39 @@ export default defineConfig({
       dependencies: ["sign-in"],
     },
   ],
-  webServer: {
-    command: "rm -rf .e2e-data && node --import tsx scripts/start.ts",
-    url: `${BASE_URL}/api/health/live`,
-    // The simulator is off so that pages show only what each test puts in. The test
-    // receivers listen on loopback, which only HEC_ALLOW_PRIVATE_NETWORKS lets through.
-    env: {
-      DATA_DIR: ".e2e-data",
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      DATABASE_URL: "",
-      REDIS_URL: "",
-      SIMULATOR: "off",
-      NODE_EXTRA_CA_CERTS: certificate.caCertPath,
-      HEC_ALLOW_PRIVATE_NETWORKS: "true",
-      ADMIN_EMAIL: E2E_ADMIN.email,
-      ADMIN_PASSWORD: E2E_ADMIN.password,
+  webServer: [
+    {
+      command: `node --import tsx scripts/cato-mock.ts --port ${CATO_PORT} --account-id ${E2E_CATO.accountId} --api-key ${E2E_CATO.apiKey} --backlog ${E2E_CATO.backlog} --rate 0`,
+      port: CATO_PORT,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-    reuseExistingServer: false,
-    timeout: 300_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
-  },
+    {
+      command: "rm -rf .e2e-data && node --import tsx scripts/start.ts",
+      url: `${BASE_URL}/api/health/live`,
+      // The simulator is off so that pages show only what each test puts in. The test
+      // receivers listen on loopback, which only HEC_ALLOW_PRIVATE_NETWORKS lets through.
+      env: {
+        DATA_DIR: ".e2e-data",
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        SIMULATOR: "off",
+        NODE_EXTRA_CA_CERTS: certificate.caCertPath,
+        HEC_ALLOW_PRIVATE_NETWORKS: "true",
+        ADMIN_EMAIL: E2E_ADMIN.email,
+        ADMIN_PASSWORD: E2E_ADMIN.password,
+        CATO_API_URL: `http://127.0.0.1:${CATO_PORT}/api/v1/graphql2`,
+        CATO_POLL_INTERVAL_MS: "1000",
+      },
+      reuseExistingServer: false,
+      timeout: 300_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+    },
+  ],
 });

@@ -1,26 +1,22 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "@/lib/auth/cookies";
-import { API_POLICY, newNonce, pagePolicy } from "@/lib/http/csp";
-import { crossSiteRefusal, isCrossSiteRequest } from "@/lib/http/csrf";
+import { newNonce, pagePolicy } from "@/lib/http/csp";
 
 /** Pages anyone may open: signing in and first-run setup. */
 const PUBLIC_PAGES = new Set(["/sign-in", "/setup"]);
 
 /**
- * Before any route runs: browsers' cross-site changes to the API are refused
- * (lib/http/csrf.ts); a page request without a session cookie goes to sign-in,
+ * Before a page renders: a page request without a session cookie goes to sign-in,
  * remembering where it was going (the session itself is checked by the console layout
- * and by every API route, lib/auth/route.ts; this only saves a trip); and every reply
- * gets its Content-Security-Policy, pages with a nonce of their own (lib/http/csp.ts).
+ * and by every API route, lib/auth/route.ts; this only saves a trip); and every page
+ * gets its Content-Security-Policy with a nonce of its own (lib/http/csp.ts).
+ *
+ * It never runs on the API: Next.js would hold every request body in memory for it
+ * (cut at 10 MB) before any route checked who sent it. The API's cross-site check is
+ * in the web server (scripts/serve.ts), its headers in next.config.ts.
  */
 export function proxy(request: NextRequest): Response {
   const { pathname, search } = request.nextUrl;
-  if (pathname === "/api" || pathname.startsWith("/api/")) {
-    if (isCrossSiteRequest({ method: request.method, pathname, headers: request.headers })) return crossSiteRefusal();
-    const response = NextResponse.next();
-    response.headers.set("content-security-policy", API_POLICY);
-    return response;
-  }
   if (
     !PUBLIC_PAGES.has(pathname) &&
     !request.cookies.has(SESSION_COOKIE) &&
@@ -38,4 +34,4 @@ export function proxy(request: NextRequest): Response {
   return response;
 }
 
-export const config = { matcher: ["/((?!_next/|favicon\\.ico|robots\\.txt).*)"] };
+export const config = { matcher: ["/((?!api|_next/|favicon\\.ico|robots\\.txt).*)"] };

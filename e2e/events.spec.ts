@@ -238,3 +238,30 @@ test("no serious or critical accessibility violations with a record expanded", a
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
 });
+
+test("a wide record (990 fields, ~2 MB) is listed cut and opens whole on demand", async ({ page, request }) => {
+  const token = uniqueToken();
+  const wide: TRecord = {
+    event_type: "Security",
+    event_sub_type: token,
+    time: String(Date.now()),
+    action: "Block",
+    event_message: `${token} wide`,
+  };
+  for (let f = 0; f < 990; f++) wide[`field_${String(f).padStart(3, "0")}`] = `${f}:`.padEnd(1999, "w");
+  await ingest(request, [wide]);
+
+  const listed = page.waitForResponse((r) => r.url().includes("/api/events?") && r.url().includes(token) && r.ok());
+  await openEvents(page, token);
+  expect((await (await listed).body()).length).toBeLessThan(64 * 1024);
+  const row = eventRows(page, token).first();
+  await expect(row).toContainText("Block");
+  const record = await expandRecord(page, row);
+  await expect(record.getByText("This record is large")).toBeVisible();
+  await expect(record.getByRole("term").filter({ hasText: "field_989" })).toHaveCount(0);
+
+  await record.getByRole("button", { name: "Show the full record" }).click();
+  await expect(record.getByRole("term").filter({ hasText: /^field_\d{3}$/ })).toHaveCount(990);
+  await expect(record.getByRole("definition").filter({ hasText: /^989:w+$/ })).toHaveCount(1);
+  await expect(record.getByText("This record is large")).toHaveCount(0);
+});

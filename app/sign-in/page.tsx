@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
-import { safeNext, SignInForm } from "@/components/auth/sign-in-form";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { safeNext } from "@/lib/auth/safe-next";
 import { signedInOrNull } from "@/lib/auth/page";
 import { setupStatus } from "@/lib/auth/sign-in";
 

@@ -17,6 +17,7 @@ export const AUDIT_ACTION_LABELS: Record<TAuditAction, string> = {
   "integration.paused": "Integration paused",
   "integration.resumed": "Integration resumed",
   "integration.deleted": "Integration deleted",
+  "integration.tested": "Connection tested",
   "cato_account.connected": "Cato account connected",
   "cato_account.updated": "Cato account changed",
   "cato_account.disconnected": "Cato account disconnected",
@@ -58,6 +59,10 @@ const KEY_LABELS: Record<string, string> = {
   paused: "Paused",
   password: "Password",
   email: "Email",
+  host: "Host",
+  sendTestEvent: "Test event sent",
+  result: "Result",
+  saved: "Saved",
 };
 
 const VALUE_WORDS: Record<string, string> = {

@@ -4,11 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { ApiError, requestJson } from "@/lib/api-client";
-
-/** Only paths on this site: "next" must not send a user elsewhere after sign-in. */
-export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/integrations";
-}
+import { safeNext } from "@/lib/auth/safe-next";
 
 export function SignInForm({ next }: { next?: string }) {
   const [error, setError] = useState<string | null>(null);

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "integration.paused",
   "integration.resumed",
   "integration.deleted",
+  "integration.tested",
   "cato_account.connected",
   "cato_account.updated",
   "cato_account.disconnected",

@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { ApiKey } from "@/lib/generated/prisma/client";
+import type { ApiKey, Prisma } from "@/lib/generated/prisma/client";
 import { isUuid, parseOrThrow } from "@/lib/validation";
 import type { TCaller, TRole } from "./caller";
 import { ZCreateApiKey } from "./schema";
@@ -43,6 +43,14 @@ export async function createApiKey(input: unknown, caller: TCaller): Promise<{ k
   const data = parseOrThrow(ZCreateApiKey, input);
   const key = newSecret("sck");
   const row = await db().$transaction(async (tx) => {
+    // A key made with a key answers to the user behind that one.
+    const actor = caller.actor;
+    const createdById =
+      actor?.type === "user"
+        ? actor.id
+        : actor?.type === "api_key"
+          ? ((await tx.apiKey.findUnique({ where: { id: actor.id } }))?.createdById ?? null)
+          : null;
     const created = await tx.apiKey.create({
       data: {
         name: data.name,
@@ -50,6 +58,7 @@ export async function createApiKey(input: unknown, caller: TCaller): Promise<{ k
         prefix: key.slice(0, 10),
         keyHash: secretHash(key),
         createdBy: caller.actor?.label ?? "system",
+        createdById,
       },
     });
     await recordAudit(tx, caller, {
@@ -76,4 +85,32 @@ export async function revokeApiKey(id: string, caller: TCaller): Promise<TApiKey
     });
     return serializeApiKey(revoked);
   });
+}
+
+/**
+ * Revokes, in the caller's transaction, the live keys a user's authority made: all of them
+ * when the user is deleted, the Admin ones when the user is made a Viewer. Each is audited.
+ */
+export async function revokeKeysOf(
+  tx: Prisma.TransactionClient,
+  caller: TCaller,
+  user: { id: string; email: string },
+  reason: "user deleted" | "user made a Viewer",
+): Promise<number> {
+  const where = {
+    createdById: user.id,
+    revokedAt: null,
+    ...(reason === "user made a Viewer" ? { role: "admin" as const } : {}),
+  };
+  const keys = await tx.apiKey.findMany({ where, select: { id: true, name: true } });
+  if (keys.length === 0) return 0;
+  await tx.apiKey.updateMany({ where: { id: { in: keys.map((k) => k.id) } }, data: { revokedAt: new Date() } });
+  for (const key of keys) {
+    await recordAudit(tx, caller, {
+      action: "api_key.revoked",
+      target: { type: "api_key", id: key.id, label: key.name },
+      details: { reason, createdBy: user.email },
+    });
+  }
+  return keys.length;
 }

@@ -162,19 +162,35 @@ export async function completeSetup(input: unknown, caller: TCaller): Promise<TS
     });
     return { user: created, token: await createSession(tx, created.id, actorCaller) };
   });
-  // The code has done its job; an administrator exists from now on.
+  removeSetupCode();
+  return { token, user: serializeUser(user), maxAgeSeconds: sessionMaxAge() };
+}
+
+/** The code has done its job once an administrator exists: it must not lie on disk. */
+function removeSetupCode(): void {
+  const file = serverEnv().SETUP_CODE_FILE;
+  if (!file) return;
   try {
-    rmSync(serverEnv().SETUP_CODE_FILE!, { force: true });
+    rmSync(file, { force: true });
   } catch (error) {
     logger.warn("the setup code file could not be removed", {
       error: error instanceof Error ? error.message : String(error),
     });
   }
-  return { token, user: serializeUser(user), maxAgeSeconds: sessionMaxAge() };
 }
 
-/** ADMIN_EMAIL / ADMIN_PASSWORD: the first administrator, created at start-up when no user exists. */
+/**
+ * ADMIN_EMAIL / ADMIN_PASSWORD: the first administrator, created at start-up when no user
+ * exists. Once any Admin exists (made here, on the setup page, or on an earlier start),
+ * the setup code file is removed.
+ */
 export async function ensureInitialAdmin(): Promise<"created" | "exists" | "not_configured"> {
+  const result = await createInitialAdmin();
+  if ((await db().user.count({ where: { role: "admin" } })) > 0) removeSetupCode();
+  return result;
+}
+
+async function createInitialAdmin(): Promise<"created" | "exists" | "not_configured"> {
   const env = serverEnv();
   if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) {
     return (await db().user.count()) > 0 ? "exists" : "not_configured";

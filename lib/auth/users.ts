@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { Prisma, type User } from "@/lib/generated/prisma/client";
 import { isUuid, parseOrThrow } from "@/lib/validation";
 import type { TCaller, TRole } from "./caller";
+import { revokeKeysOf } from "./api-keys";
 import { hashPassword } from "./password";
 import { ZCreateUser, ZUpdateUser } from "./schema";
 
@@ -87,6 +88,9 @@ export async function updateUser(id: string, input: unknown, caller: TCaller): P
       data: { ...(data.role ? { role: data.role } : {}), ...(passwordHash ? { passwordHash } : {}) },
     });
     if (passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+    if (data.role === "viewer" && current.role === "admin") {
+      await revokeKeysOf(tx, caller, current, "user made a Viewer");
+    }
     const fields = [...(data.role !== undefined ? ["role"] : []), ...(passwordHash ? ["password"] : [])];
     await recordAudit(tx, caller, {
       action: "user.updated",
@@ -112,6 +116,7 @@ export async function deleteUser(id: string, caller: TCaller): Promise<void> {
     if (!current) throw userNotFound();
     if (current.role === "admin") await assertAnotherAdmin(tx, id, "deleted");
     await tx.user.delete({ where: { id } });
+    await revokeKeysOf(tx, caller, current, "user deleted");
     await recordAudit(tx, caller, {
       action: "user.deleted",
       target: { type: "user", id, label: current.email },

@@ -93,3 +93,30 @@ describe("feedParser", () => {
     expect(error.message).toContain("Line 3 (record 1)");
   });
 });
+
+describe("flow records", () => {
+  it("take time (epoch ms) or time_str (RFC 3339), and are kept unchanged", () => {
+    const flows = [
+      { flow_id: "657139225934734848", time: "1764368000123" },
+      { flow_id: "657139225934734849", time_str: "2026-03-02T10:43:11Z", is_flow_terminated: "true" },
+      { flow_id: "657139225934734850", time_str: "2026-03-02T12:43:11.250+02:00" },
+    ];
+    const records = parseFeedRecords("flows", JSON.stringify(flows), "application/json");
+    expect(records.map((r) => r.json)).toEqual(flows.map((f) => JSON.stringify(f)));
+  });
+
+  it("are refused without either time, or with a time_str that is not RFC 3339, naming the field", () => {
+    const body = JSON.stringify([
+      { flow_id: "1" },
+      { flow_id: "2", time_str: "02/03/2026 10:43" },
+      { flow_id: "3", time_str: "2026-13-45T99:99:99Z" },
+    ]);
+    const error = thrown(() => parseFeedRecords("flows", body, "application/json"));
+    expect(error.status).toBe(422);
+    expect(error.invalidParams.map((p) => p.reason)).toEqual([
+      "Record 0 field time or time_str is required",
+      "Record 1 field time_str must be an RFC 3339 time such as 2026-03-02T10:43:11Z",
+      "Record 2 field time_str must be an RFC 3339 time such as 2026-03-02T10:43:11Z",
+    ]);
+  });
+});

@@ -24,8 +24,10 @@ export function isIngestFeed(feed: string): feed is TIngestFeedName {
 
 const REQUIRED: Record<TIngestFeedName, readonly string[]> = {
   events: ["event_type", "time"],
-  flows: ["flow_id", "time"],
+  // Cato's native flow records carry time_str (RFC 3339) rather than time: either will do.
+  flows: ["flow_id"],
 };
+const RFC_3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)$/;
 
 function checkRecord(feed: TIngestFeedName, value: unknown): string | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "must be a JSON object";
@@ -44,6 +46,14 @@ function checkRecord(feed: TIngestFeedName, value: unknown): string | null {
   for (const field of REQUIRED[feed]) {
     const v = record[field];
     if (typeof v !== "string" || v.trim() === "") return `field ${field} is required`;
+  }
+  if (feed === "flows" && record.time === undefined) {
+    if (record.time_str === undefined) return "field time or time_str is required";
+    const timeStr = record.time_str as string;
+    if (!RFC_3339.test(timeStr) || !Number.isFinite(Date.parse(timeStr))) {
+      return "field time_str must be an RFC 3339 time such as 2026-03-02T10:43:11Z";
+    }
+    return null;
   }
   if (!EPOCH_MS.test(record.time as string)) return "field time must be epoch milliseconds as a string of digits";
   return null;

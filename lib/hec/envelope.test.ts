@@ -45,6 +45,10 @@ describe("HEC envelope", () => {
     expect(hecTime(JSON.stringify({ event_message: '"time":"999"', time: "1764368000005" }))).toBe("1764368000.005");
     expect(hecTime(JSON.stringify({ event_message: ',"time":"999"' }))).toBeNull();
     expect(hecTime(JSON.stringify({ time: "42" }))).toBe("0.042");
+    // A native flow record with only time_str (RFC 3339); time wins when both are there.
+    expect(hecTime(JSON.stringify({ flow_id: "1", time_str: "2026-03-02T10:43:11Z" }))).toBe("1772448191.000");
+    expect(hecTime(JSON.stringify({ time_str: "2026-03-02T12:43:11.5+02:00" }))).toBe("1772448191.500");
+    expect(hecTime(JSON.stringify({ time_str: "2026-03-02T10:43:11Z", time: "1764368000005" }))).toBe("1764368000.005");
   });
 
   it("gives audit records sourcetype cato:audit and reads their ISO time, not a time in their details", () => {

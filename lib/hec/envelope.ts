@@ -13,6 +13,8 @@ export const TEST_SOURCETYPE = "cato:test";
 // and carry epoch ms; audit records carry an ISO 8601 UTC time before any nested object,
 // so the first match is the record's own time.
 const TIME_FIELD = /[{,]"time":"(?:(\d{1,16})|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z))"/;
+// A native flow record may carry only time_str (RFC 3339); it is used when there is no time.
+const TIME_STR_FIELD = /[{,]"time_str":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))"/;
 
 export type TEnvelopeOptions = {
   source: TFeedName;
@@ -28,8 +30,9 @@ export type TEnvelopeOptions = {
 /** The record's `time` (epoch ms, or ISO 8601 in UTC), as HEC's seconds with a fraction; null when absent. */
 export function hecTime(recordJson: string): string | null {
   const match = TIME_FIELD.exec(recordJson);
-  if (!match) return null;
-  const ms = match[1] ?? String(Date.parse(match[2]!));
+  const timeStr = match ? null : TIME_STR_FIELD.exec(recordJson);
+  if (!match && !timeStr) return null;
+  const ms = match ? (match[1] ?? String(Date.parse(match[2]!))) : String(Date.parse(timeStr![1]!));
   if (!/^\d{1,16}$/.test(ms)) return null; // not a date, or before 1970
   if (ms.length <= 3) return `0.${ms.padStart(3, "0")}`;
   return `${ms.slice(0, -3)}.${ms.slice(-3)}`;

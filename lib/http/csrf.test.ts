@@ -21,13 +21,39 @@ describe("isCrossSiteRequest", () => {
     expect(isCrossSiteRequest(request("DELETE", { origin: "http://CONSOLE.example:3000" }))).toBe(false);
   });
 
-  it("accepts the host a reverse proxy forwarded", () => {
-    const behindProxy = request("PATCH", {
-      host: "127.0.0.1:3000",
-      origin: "https://console.example",
-      "x-forwarded-host": "console.example",
-    });
+  it("accepts the host and scheme a trusted reverse proxy forwarded", () => {
+    const behindProxy = {
+      ...request("PATCH", {
+        host: "127.0.0.1:3000",
+        origin: "https://console.example",
+        "x-forwarded-host": "console.example",
+      }),
+      proto: "https" as const,
+      trustProxyHops: 1,
+    };
     expect(isCrossSiteRequest(behindProxy)).toBe(false);
+  });
+
+  it("ignores X-Forwarded-Host unless proxies are trusted", () => {
+    const forged = request("POST", { origin: "https://evil.example", "x-forwarded-host": "evil.example" });
+    expect(isCrossSiteRequest({ ...forged, proto: "https" })).toBe(true);
+    expect(isCrossSiteRequest({ ...forged, proto: "https", trustProxyHops: 0 })).toBe(true);
+  });
+
+  it("compares the scheme and the port, not only the host name", () => {
+    expect(isCrossSiteRequest(request("POST", { origin: "https://console.example:3000" }))).toBe(true);
+    expect(isCrossSiteRequest({ ...request("POST", { origin: "http://console.example:3000" }), proto: "https" })).toBe(
+      true,
+    );
+    expect(isCrossSiteRequest({ ...request("POST", { origin: "https://console.example:3000" }), proto: "https" })).toBe(
+      false,
+    );
+    const defaultPort = {
+      method: "POST",
+      pathname: "/api/x",
+      headers: new Headers({ host: "console.example:443", origin: "https://console.example" }),
+    };
+    expect(isCrossSiteRequest({ ...defaultPort, proto: "https" })).toBe(false);
   });
 
   it("lets requests without Origin through (curl, scripts), unless the browser says cross-site", () => {

@@ -59,7 +59,8 @@ export async function* readBodyChunks(
     }
     isDone = true;
   } finally {
-    if (!isDone) await reader.cancel().catch(() => undefined);
+    // Not awaited: a cancel may wait on a client that sends nothing more.
+    if (!isDone) void reader.cancel().catch(() => undefined);
   }
   if (size === 0) throw new AppError("bad_request", "The request body is empty.");
 }

@@ -60,6 +60,8 @@ describe("normaliseIngestionUrl", () => {
     ["https://", /not a valid URL/],
     ["", /required/],
     ["https://splunk.example.com:99999", /not a valid URL/],
+    ["https://splunk.example.com:0", /between 1 and 65535/],
+    ["https://splunk.example.com:00", /between 1 and 65535/],
   ])("refuses %s", (input, pattern) => {
     expect(reason(input)).toMatch(pattern);
   });

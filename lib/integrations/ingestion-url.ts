@@ -35,6 +35,10 @@ export function normaliseIngestionUrl(input: string, policy: TUrlPolicy = { allo
     return { ok: false, reason: "Ingestion URL must not contain a query string or fragment" };
   }
   if (!url.hostname) return { ok: false, reason: "Ingestion URL must name a host" };
+  // The URL parser refuses ports past 65535; port 0 is not one a server listens on.
+  if (url.port !== "" && Number(url.port) < 1) {
+    return { ok: false, reason: "Ingestion URL's port must be between 1 and 65535" };
+  }
   const port = url.port === "" ? (url.protocol === "http:" ? "80" : "443") : url.port;
   let path = url.pathname.replace(/\/+$/, "");
   if (OTHER_ENDPOINT.test(path)) {

@@ -57,6 +57,26 @@ function checkDestination(ingestionUrl: string): void {
   }
 }
 
+/**
+ * Where a stored HEC token may go: the scheme, host, port and path prefix of the URL it
+ * was entered for. Sending it anywhere else (an edited URL, a test against another URL)
+ * needs the key entered again, so nobody who can edit an integration can make the
+ * console hand its token to a host of their choosing.
+ */
+export function destinationOf(ingestionUrl: string): string {
+  const url = new URL(ingestionUrl);
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return `${url.protocol}//${url.hostname.toLowerCase()}:${port}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+export const KEY_FOR_NEW_DESTINATION = "Enter the API key again to send data to a new destination";
+
+function keyNeededForNewDestination(): AppError {
+  return new AppError("validation_failed", `${KEY_FOR_NEW_DESTINATION}.`, [
+    { name: "apiKey", reason: KEY_FOR_NEW_DESTINATION },
+  ]);
+}
+
 function notFound(): AppError {
   return new AppError("not_found", "No integration has this id.");
 }
@@ -262,6 +282,14 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
   const current = await db().integration.findFirst({ where: { id, accountId: ACCOUNT_ID } });
   if (!current) throw notFound();
 
+  if (
+    data.ingestionUrl !== undefined &&
+    data.apiKey === undefined &&
+    destinationOf(data.ingestionUrl) !== destinationOf(current.ingestionUrl)
+  ) {
+    throw keyNeededForNewDestination();
+  }
+
   const sourcesProblem = checkDataSources({
     events: data.events ?? current.events,
     flows: data.flows ?? current.flows,
@@ -371,25 +399,51 @@ function runTest(
   });
 }
 
+/** Every connection test is audited: who, which integration, the destination host, the result. */
+async function auditTest(
+  caller: TCaller,
+  target: { id: string; label: string } | null,
+  ingestionUrl: string,
+  sendTestEvent: boolean,
+  result: TTestResult,
+): Promise<TTestResult> {
+  await recordAudit(db(), caller, {
+    action: "integration.tested",
+    outcome: result.ok ? "success" : "failure",
+    ...(target ? { target: { type: "integration", ...target } } : {}),
+    details: {
+      host: new URL(ingestionUrl).host,
+      sendTestEvent,
+      result: result.ok ? "passed" : "failed",
+      ...(target ? {} : { saved: false }),
+    },
+  });
+  return result;
+}
+
 /** Tests an integration that is not saved: the same body as a create, plus sendTestEvent. */
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export async function testNewIntegration(input: unknown): Promise<TTestResult> {
+export async function testNewIntegration(input: unknown, caller: TCaller): Promise<TTestResult> {
   const { sendTestEvent, rest } = takeTestFlag(input);
   // A destination can be tested before the connector has a name: the name plays no part.
   const named = isRecord(rest) && rest.name === undefined ? { ...rest, name: "Unnamed" } : rest;
   const data = parseOrThrow(schemas().create, named);
   checkDestination(data.ingestionUrl);
-  return runTest(
+  const result = await runTest(
     { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index, indexerAck: data.indexerAck },
     sendTestEvent,
   );
+  return auditTest(caller, null, data.ingestionUrl, sendTestEvent, result);
 }
 
-/** Tests a saved integration, with any unsaved changes from the body; no apiKey means the stored one. */
-export async function testSavedIntegration(id: string, input: unknown): Promise<TTestResult> {
+/**
+ * Tests a saved integration, with any unsaved changes from the body. No apiKey means the
+ * stored one, which goes only to the destination it was saved for.
+ */
+export async function testSavedIntegration(id: string, input: unknown, caller: TCaller): Promise<TTestResult> {
   const { sendTestEvent, rest } = takeTestFlag(input ?? {});
   const data = parseOrThrow(schemas().update, rest);
   const row = await findRow(id);
@@ -397,6 +451,7 @@ export async function testSavedIntegration(id: string, input: unknown): Promise<
   checkDestination(ingestionUrl);
   let token = data.apiKey;
   if (token === undefined) {
+    if (destinationOf(ingestionUrl) !== destinationOf(row.ingestionUrl)) throw keyNeededForNewDestination();
     try {
       token = decryptToken(row.tokenCiphertext, serverEnv().encryptionKey, row.id);
     } catch {
@@ -405,7 +460,7 @@ export async function testSavedIntegration(id: string, input: unknown): Promise<
       ]);
     }
   }
-  return runTest(
+  const result = await runTest(
     {
       ingestionUrl,
       token,
@@ -414,4 +469,5 @@ export async function testSavedIntegration(id: string, input: unknown): Promise<
     },
     sendTestEvent,
   );
+  return auditTest(caller, { id: row.id, label: row.name }, ingestionUrl, sendTestEvent, result);
 }

@@ -454,7 +454,23 @@ function createSites(random: TRandom, pops: readonly TPop[]): TSite[] {
   });
 }
 
-// os_type's value set is not in the reference; these names are assumed.
+/**
+ * os_type as Cato's records spell it. OS_WINDOWS and OS_MAC are seen in published records;
+ * the others follow the same pattern and are assumed.
+ */
+const CATO_OS_TYPES: Record<string, string> = {
+  Windows: "OS_WINDOWS",
+  macOS: "OS_MAC",
+  Linux: "OS_LINUX",
+  iOS: "OS_IOS",
+  Android: "OS_ANDROID",
+};
+
+export function catoOsType(osType: string): string {
+  return CATO_OS_TYPES[osType] ?? "OS_UNKNOWN";
+}
+
+// The operating systems users run (their names here are the simulator's own; see catoOsType).
 const OS_TYPES = ["Windows", "Windows", "Windows", "macOS", "macOS", "Linux", "iOS", "Android"];
 const OS_VERSIONS: Record<string, readonly string[]> = {
   Windows: ["10.0.19045", "10.0.22631", "10.0.26100"],

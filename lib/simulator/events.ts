@@ -1,10 +1,11 @@
-import type { TAdmin, TSite, TUser } from "@/lib/simulator/account";
+import { catoOsType, type TAdmin, type TSite, type TUser } from "@/lib/simulator/account";
 import type { TCatoRecord } from "@/lib/simulator/generator";
 import { createWeightedPicker } from "@/lib/simulator/random";
 import { createStoryRawData, STORY_SCENARIOS, type TStory } from "@/lib/simulator/stories";
 import { formatTimeStr } from "@/lib/simulator/time";
 import {
   blockConnection,
+  catoTlsInspection,
   createInboundConnection,
   createInternetConnection,
   createWanConnection,
@@ -33,7 +34,9 @@ function createEventBase(
   return {
     event_type: eventType,
     event_sub_type: eventSubType,
-    event_id: context.ids.createId(32),
+    // 16 hexadecimal characters, as in Cato's published records.
+    event_id: context.ids.createId(16),
+    internalId: context.ids.createId(16),
     event_count: "1",
     time: String(timeMs),
     time_str: formatTimeStr(timeMs),
@@ -61,7 +64,7 @@ function addUserFields(record: TCatoRecord, user: TUser): void {
   record.user_name = user.name;
   record.user_id = user.id;
   record.device_name = user.deviceName;
-  record.os_type = user.osType;
+  record.os_type = catoOsType(user.osType);
   record.os_version = user.osVersion; // unlisted
   if (user.isRemote) record.client_version = user.clientVersion; // unlisted
 }
@@ -98,7 +101,7 @@ function addConnectionFields(record: TCatoRecord, connection: TConnection): void
   if (connection.direction) record.traffic_direction = connection.direction;
   if (connection.direction === "OUTBOUND") {
     record.translated_client_ip = connection.pop.egressIp; // unlisted
-    record.tls_inspection = connection.tlsInspection;
+    record.tls_inspection = catoTlsInspection(connection.tlsInspection);
   }
   record.application_name = connection.application.name;
   record.application_id = connection.application.id;
@@ -294,17 +297,9 @@ const POLICY_NAMES = ["Internet Firewall", "WAN Firewall", "Network Rules", "TLS
 
 function describeManagementAction(context: TBatchContext, admin: TAdmin): string {
   const { random, account } = context;
-  switch (random.pickInt(0, 4)) {
-    case 0:
-    case 1:
-      return `Admin ${admin.email} logged in to the Cato Management Application`;
-    case 2:
-      return `Admin ${admin.email} failed to log in: invalid credentials`;
-    case 3:
-      return `Admin ${admin.email} published revision "${random.pickItem(POLICY_NAMES)} r${random.pickInt(10, 400)}" of the ${random.pickItem(POLICY_NAMES)} policy`;
-    default:
-      return `Admin ${admin.email} modified the configuration of site ${random.pickItem(account.sites).name}`;
-  }
+  return random.rollChance(0.5)
+    ? `Admin ${admin.email} published revision "${random.pickItem(POLICY_NAMES)} r${random.pickInt(10, 400)}" of the ${random.pickItem(POLICY_NAMES)} policy`
+    : `Admin ${admin.email} modified the configuration of site ${random.pickItem(account.sites).name}`;
 }
 
 function describeApiKeyAction(context: TBatchContext, admin: TAdmin): string {
@@ -322,17 +317,35 @@ function describeApiKeyAction(context: TBatchContext, admin: TAdmin): string {
   }
 }
 
+function describeLogin(context: TBatchContext, admin: TAdmin, isApiKey: boolean): string {
+  const { random, account } = context;
+  if (isApiKey) return `API key "${random.pickItem(account.apiKeyNames)}" authenticated to the Cato API`;
+  return random.rollChance(0.75)
+    ? `Admin ${admin.email} logged in to the Cato Management Application`
+    : `Admin ${admin.email} failed to log in: invalid credentials`;
+}
+
+/**
+ * Administration through the Cato Management Application or an API key. Logins (and API-key
+ * use) are Connectivity events in Cato's published records; the changes they make are
+ * System events here (Cato's own sub-types for those are not published).
+ */
 export function buildSystemEvent(context: TBatchContext): TCatoRecord {
   const { random, account } = context;
   const isApiKey = random.rollChance(0.3);
+  const isLogin = random.rollChance(0.5);
   const admin = random.pickItem(account.admins);
   const event = createEventBase(
     context,
-    "System",
+    isLogin ? "Connectivity" : "System",
     isApiKey ? "ApiKey" : "Cato Management Application",
     pickTime(context),
   );
-  event.event_message = isApiKey ? describeApiKeyAction(context, admin) : describeManagementAction(context, admin);
+  event.event_message = isLogin
+    ? describeLogin(context, admin, isApiKey)
+    : isApiKey
+      ? describeApiKeyAction(context, admin)
+      : describeManagementAction(context, admin);
   event.user_name = admin.email;
   event.src_ip = admin.ip;
   event.src_country = admin.country.name;

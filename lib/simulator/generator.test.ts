@@ -44,9 +44,7 @@ describe("simulator records", () => {
     );
     expect(badEvents).toEqual([]);
     const flows = sample.flatMap((batch) => batch.flows);
-    expect(
-      flows.filter((flow) => !/^[0-9a-f]{32}$/.test(flow.flow_id ?? "") || !/^\d+$/.test(flow.time ?? "")),
-    ).toEqual([]);
+    expect(flows.filter((flow) => !/^\d{18}$/.test(flow.flow_id ?? "") || !/^\d+$/.test(flow.time ?? ""))).toEqual([]);
   });
 
   it("fall in the second before nowMs, with time_str the same instant", () => {
@@ -223,12 +221,41 @@ describe("simulated events", () => {
     }
   });
 
+  it("match the value shapes of Cato's published records", () => {
+    const flows = sample.flatMap((batch) => batch.flows);
+    expect(sampleEvents.filter((e) => !/^[0-9a-f]{16}$/.test(e.event_id ?? ""))).toEqual([]);
+    expect(sampleEvents.filter((e) => !/^[0-9a-f]{16}$/.test(e.internalId ?? ""))).toEqual([]);
+    const withFlow = [...sampleEvents.filter((e) => e.flow_id !== undefined), ...flows];
+    expect(withFlow.filter((r) => !/^[1-9]\d{17}$/.test(r.flow_id ?? ""))).toEqual([]);
+    const osTypes = new Set(sampleEvents.map((e) => e.os_type).filter((v) => v !== undefined));
+    expect(osTypes.has("OS_WINDOWS") && osTypes.has("OS_MAC")).toBe(true);
+    for (const os of osTypes) expect(os).toMatch(/^OS_[A-Z]+$/);
+    const tls = new Set([...sampleEvents, ...flows].map((r) => r.tls_inspection).filter((v) => v !== undefined));
+    expect([...tls].sort()).toEqual(["false", "true"]);
+    const logins = sampleEvents.filter((e) =>
+      /logged in to the Cato Management Application/.test(e.event_message ?? ""),
+    );
+    expect(logins.length).toBeGreaterThan(0);
+    for (const login of logins) expect(login.event_type).toBe("Connectivity");
+    const apiKeyUse = sampleEvents.filter((e) => /authenticated to the Cato API/.test(e.event_message ?? ""));
+    expect(apiKeyUse.length).toBeGreaterThan(0);
+    for (const use of apiKeyUse) expect([use.event_type, use.event_sub_type]).toEqual(["Connectivity", "ApiKey"]);
+  });
+
   it("keep flow_id off Connectivity, System, Routing and Sockets Management events, and fill their own fields", () => {
     for (const event of sampleEvents) {
       if (event.event_type === "Security") continue;
       expect(event.flow_id, event.event_type).toBeUndefined();
-      if (event.event_type === "Connectivity") {
-        expect(["Connected", "Disconnected"]).toContain(event.event_sub_type);
+      if (
+        event.event_type === "Connectivity" &&
+        event.event_sub_type !== "Connected" &&
+        event.event_sub_type !== "Disconnected"
+      ) {
+        // Logins through the Cato Management Application and API keys, as Cato records them.
+        expect(["Cato Management Application", "ApiKey"]).toContain(event.event_sub_type);
+        expect(event.event_message).toMatch(/logged in|failed to log in|authenticated to the Cato API/);
+        expect(event.user_name).toMatch(/@/);
+      } else if (event.event_type === "Connectivity") {
         expect(event.pop_name).toBeTruthy();
         expect(event.ISP_name).toBeTruthy();
         expect(event.tunnel_protocol).toBeTruthy();

@@ -18,6 +18,16 @@ function mixUint32(value: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * Cato's flow_id: a decimal string of about 18 digits (such as 657139225934734848). Eight
+ * random digits, then the 32-bit head of a fresh id as ten digits: the head is unique for
+ * the first 2^32 ids of a source, so the flow_id is too.
+ */
+export function toDecimalFlowId(hexId: string, random: TRandom): string {
+  const head = Number.parseInt(hexId.slice(0, 8), 16);
+  return `${random.pickInt(10_000_000, 99_999_999)}${String(head).padStart(10, "0")}`;
+}
+
 export function createIdSource(random: TRandom): TIdSource {
   const key = random.pickUint32();
   let counter = 0;

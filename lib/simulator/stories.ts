@@ -1,4 +1,4 @@
-import { pickAttackerIp, type TCountry, type TSite, type TUser } from "@/lib/simulator/account";
+import { catoOsType, pickAttackerIp, type TCountry, type TSite, type TUser } from "@/lib/simulator/account";
 import type { TRandom } from "@/lib/simulator/random";
 import type { TBatchContext } from "@/lib/simulator/traffic";
 
@@ -66,7 +66,7 @@ function describeTarget(target: TStoryTarget, country: TCountry | undefined) {
       ip: target.user.ip,
       site: target.user.site?.name ?? "Remote",
       device_name: target.user.deviceName,
-      os_type: target.user.osType,
+      os_type: catoOsType(target.user.osType),
       country: country?.name,
     };
   }

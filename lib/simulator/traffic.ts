@@ -10,7 +10,7 @@ import {
   type TUser,
 } from "@/lib/simulator/account";
 import type { TCatoRecord } from "@/lib/simulator/generator";
-import type { TIdSource } from "@/lib/simulator/ids";
+import { toDecimalFlowId, type TIdSource } from "@/lib/simulator/ids";
 import type { TPickers } from "@/lib/simulator/pickers";
 import { createWeightedPicker, type TRandom } from "@/lib/simulator/random";
 import { formatTimeStr } from "@/lib/simulator/time";
@@ -118,6 +118,11 @@ function pickNetworkRule(application: TApplication): string {
 }
 
 // The value set of tls_inspection is not in the reference; these three are assumed.
+/** Cato's records say `true` or `false` for tls_inspection. */
+export function catoTlsInspection(verdict: string): string {
+  return verdict === "Inspected" ? "true" : "false";
+}
+
 function pickTlsInspection(application: TApplication, destPort: number, random: TRandom): string {
   if (destPort !== 443 || application.kind === "internal") return "Not Inspected";
   if (!application.isTlsInspected) return "Bypassed";
@@ -188,7 +193,7 @@ export function createInternetConnection(
   const domains = options.domains ?? application.domains;
   const destPort = options.destPort ?? random.pickItem(application.destPorts);
   return {
-    flowId: context.ids.createId(32),
+    flowId: toDecimalFlowId(context.ids.createId(16), random),
     ...pickSource(context),
     destSite: undefined,
     srcPort: pickEphemeralPort(random),
@@ -217,7 +222,7 @@ export function createWanConnection(
   const destSite = random.pickItem(otherSites);
   const destPort = random.pickItem(application.destPorts);
   return {
-    flowId: context.ids.createId(32),
+    flowId: toDecimalFlowId(context.ids.createId(16), context.random),
     ...source,
     destSite,
     srcPort: pickEphemeralPort(random),
@@ -242,7 +247,7 @@ export function createInboundConnection(
   const { random, account } = context;
   const destSite = random.pickItem(account.sites);
   return {
-    flowId: context.ids.createId(32),
+    flowId: toDecimalFlowId(context.ids.createId(16), context.random),
     source: "Internet",
     site: undefined,
     user: undefined,
@@ -325,7 +330,7 @@ export function formatFlowRecord(connection: TConnection, accountId: string): TC
   record.downstream_packets = String(connection.downstreamPackets);
   // Each record is one native flow, so it aggregates exactly one created flow.
   record.flows_created = "1";
-  record.tls_inspection = connection.tlsInspection;
+  record.tls_inspection = catoTlsInspection(connection.tlsInspection);
   record.network_rule = connection.networkRule;
   if (connection.direction) record.traffic_direction = connection.direction;
   return record;

@@ -1,11 +1,12 @@
 /// <reference types="vite/client" />
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pruneSessions } from "@/lib/auth/sessions";
+import { ensureInitialAdmin } from "@/lib/auth/sign-in";
 import { createUser } from "@/lib/auth/users";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 import { disconnectDb } from "@/lib/db";
@@ -62,6 +63,8 @@ const PUBLIC = new Set([
   "GET /api/auth/setup",
   "POST /api/auth/setup",
 ]);
+/** Paths no route serves answer 404 to everyone; they hold nothing to protect. */
+const NO_ROUTE = "/api/[...path]";
 
 function request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
   return new Request(`${BASE}${path}`, {
@@ -171,6 +174,7 @@ describe("every route needs a signed-in caller", () => {
     const handlers = await allHandlers();
     expect(handlers.length).toBeGreaterThan(20);
     for (const { path, method, handler, context } of handlers) {
+      if (path === NO_ROUTE) continue;
       if (PUBLIC.has(`${method} ${path.replace(/\[(\w+)\]/g, ":$1")}`) || PUBLIC.has(`${method} ${path}`)) continue;
       const response = await handler(new Request(`${BASE}${path}`, { method }), context);
       expect(response.status, `${method} ${path}`).toBe(401);
@@ -191,7 +195,7 @@ describe("every route needs a signed-in caller", () => {
   it("refuses every change from a Viewer with 403, session or API key", async () => {
     const viewer = await bearer("viewer");
     for (const { path, method, handler, context } of await allHandlers()) {
-      if (method === "GET" || PUBLIC.has(`${method} ${path}`)) continue;
+      if (method === "GET" || path === NO_ROUTE || PUBLIC.has(`${method} ${path}`)) continue;
       const response = await handler(
         new Request(`${BASE}${path}`, {
           method,
@@ -388,6 +392,52 @@ describe("API keys", () => {
     expect(revoked.status).toBe(200);
     expect((await call("/api/integrations", "GET", { headers: withKey })).status).toBe(401);
     expect((await latestAudit("api_key.revoked"))?.targetLabel).toBe("SOAR");
+  });
+
+  it("answer to the user who made them: demoting revokes their Admin keys, deleting revokes all, audited", async () => {
+    await newUser("admin"); // another Admin, so that this one may be demoted
+    const email = await newUser("admin");
+    const cookie = cookieOf(await signIn(email, PASSWORD));
+    const make = async (headers: Record<string, string>, name: string, role: "admin" | "viewer") => {
+      const response = await call("/api/api-keys", "POST", { headers, body: { name, role } });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { key: string; apiKey: { id: string; createdBy: string } };
+    };
+    const adminKey = await make({ cookie }, "Owner admin", "admin");
+    const viewerKey = await make({ cookie }, "Owner viewer", "viewer");
+    // A key made with a key answers to the same user.
+    const madeByKey = await make({ authorization: `Bearer ${adminKey.key}` }, "Owner chained", "admin");
+    expect(adminKey.apiKey.createdBy).toBe(email);
+    const works = async (key: string) =>
+      (await call("/api/integrations", "GET", { headers: { authorization: `Bearer ${key}` } })).status;
+
+    const { rows } = await sql.query(`SELECT id FROM "User" WHERE email = $1`, [email]);
+    const userId = rows[0].id as string;
+    const admin = await bearer("admin");
+    const demoted = await call(
+      `/api/users/${userId}`,
+      "PATCH",
+      { headers: admin, body: { role: "viewer" } },
+      { id: userId },
+    );
+    expect(demoted.status).toBe(200);
+    expect(await works(adminKey.key)).toBe(401);
+    expect(await works(madeByKey.key)).toBe(401);
+    expect(await works(viewerKey.key)).toBe(200);
+    const revokedOnDemote = await sql.query(
+      `SELECT "targetId", details FROM "AuditEntry" WHERE action = 'api_key.revoked' AND "targetId" = ANY($1)`,
+      [[adminKey.apiKey.id, madeByKey.apiKey.id, viewerKey.apiKey.id]],
+    );
+    expect(revokedOnDemote.rows.map((r) => r.targetId as string).sort()).toEqual(
+      [adminKey.apiKey.id, madeByKey.apiKey.id].sort(),
+    );
+    expect(revokedOnDemote.rows[0].details).toEqual({ reason: "user made a Viewer", createdBy: email });
+
+    const removed = await call(`/api/users/${userId}`, "DELETE", { headers: admin }, { id: userId });
+    expect(removed.status).toBe(204);
+    expect(await works(viewerKey.key)).toBe(401);
+    expect((await latestAudit("api_key.revoked"))?.targetId).toBe(viewerKey.apiKey.id);
+    expect((await latestAudit("api_key.revoked"))?.details).toEqual({ reason: "user deleted", createdBy: email });
   });
 
   it("names the field and the rule when a key's fields are wrong", async () => {
@@ -643,5 +693,11 @@ describe("first-run setup", () => {
     expect(second.status).toBe(409);
     expect(await (await call("/api/auth/setup", "GET")).json()).toEqual({ needed: false, available: false });
     expect((await latestAudit("auth.setup"))?.actorLabel).toBe("first@example.com");
+  });
+
+  it("removes a setup code file left on disk once an Admin exists (made from ADMIN_EMAIL, or earlier)", async () => {
+    writeFileSync(process.env.SETUP_CODE_FILE!, SETUP_CODE);
+    expect(await ensureInitialAdmin()).toBe("exists");
+    expect(existsSync(process.env.SETUP_CODE_FILE!)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import * as metricsRoutes from "@/app/api/metrics/route";
 import { runPump, type TPumpOutcome } from "@/lib/delivery/pump";
 import { testConnection } from "@/lib/delivery/test-connection";
 import { findIntegration, findIntegrationActivity } from "@/lib/integrations/service";
+import { signedIn } from "@/test/helpers/auth";
 import { setupDeliveryFixture } from "@/test/helpers/delivery";
 
 /**
@@ -13,6 +15,19 @@ const fixture = setupDeliveryFixture({ ackEnabled: true });
 const { sql, ctx, event, appendEvents, integration } = fixture;
 
 const receivedN = () => fixture.receiver.received().map((e) => (e.event as Record<string, string>).n);
+
+const metrics = signedIn(metricsRoutes);
+
+/** The value of the /api/metrics sample with this name and these labels (undefined when there is none). */
+async function metricValue(name: string, labels: Record<string, string>): Promise<number | undefined> {
+  const response = await metrics.GET(new Request("http://console.test/api/metrics"), undefined);
+  expect(response.status).toBe(200);
+  const wanted = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
+  const line = (await response.text()).split("\n").find((l) => l.startsWith(`${name}{${wanted}} `));
+  return line === undefined ? undefined : Number(line.split(" ").at(-1));
+}
 
 async function pendingAcksOf(id: string): Promise<unknown[]> {
   const { rows } = await sql.query<{ pendingAcks: unknown[] }>(
@@ -72,6 +87,24 @@ describe("indexer acknowledgment", () => {
     const { attempts } = await findIntegrationActivity(created.id);
     expect(attempts.some((a) => a.outcome === "ack-timeout" && typeof a.ackId === "number")).toBe(true);
     expect((await findIntegration(created.id)).delivery.events).toMatchObject({ deliveredRecords: 3, pendingAcks: 0 });
+  });
+
+  it("/api/metrics shows batches waiting for acknowledgment, acknowledged ones and their latency", async () => {
+    const created = await integration({ indexerAck: true });
+    const labels = { integration_id: created.id, source: "events" };
+    await appendEvents(Array.from({ length: 6 }, () => event()));
+    fixture.receiver.setNeverIndexedRatio(1);
+    const config = { batchMaxRecords: 3, ackPollMs: 20, ackTimeoutMs: 600_000 };
+    expect(await runPump(ctx(config), created.id, "events", 500)).toBe("budget");
+    expect(await metricValue("cato_splunk_pending_acks", labels)).toBe(2);
+    expect(await metricValue("cato_splunk_batches_acknowledged_total", labels)).toBe(0);
+
+    fixture.receiver.setNeverIndexedRatio(0);
+    await sql.query(`UPDATE "Delivery" SET "pendingAcks" = '[]' WHERE "integrationId" = $1`, [created.id]);
+    expect(await runPump(ctx(config), created.id, "events", 5000)).toBe("caught-up");
+    expect(await metricValue("cato_splunk_pending_acks", labels)).toBe(0);
+    expect(await metricValue("cato_splunk_batches_acknowledged_total", labels)).toBe(2);
+    expect(await metricValue("cato_splunk_ack_latency_seconds_total", labels)).toBeGreaterThan(0);
   });
 
   it("sends the channel on every request, acknowledgment polls included", async () => {

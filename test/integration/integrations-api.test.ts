@@ -117,6 +117,7 @@ describe("POST /api/integrations", () => {
   it.each([
     [{ name: "" }, "name"],
     [{ ingestionUrl: "http://splunk.example.com" }, "ingestionUrl"],
+    [{ ingestionUrl: "https://splunk.example.com:0" }, "ingestionUrl"],
     [{ apiKey: "" }, "apiKey"],
     [{ index: "Not Valid" }, "index"],
     [{ events: false, flows: false }, "events"],
@@ -335,6 +336,27 @@ describe("GET|PATCH|DELETE /api/integrations/{id}", () => {
     expect((await response.json()) as Record<string, unknown>).toMatchObject({ apiKeyHint: "9999" });
     const { rows } = await sql.query(`SELECT "tokenCiphertext" FROM "Integration" WHERE id = $1`, [created.id]);
     expect(decryptToken(rows[0].tokenCiphertext, serverEnv().encryptionKey, created.id)).toBe(next);
+  });
+
+  it("needs the API key again to move the token to another scheme, host, port or path", async () => {
+    const created = await create();
+    const patch = (body: Record<string, unknown>) =>
+      item.PATCH(jsonRequest("PATCH", `${BASE}/${created.id}`, body), ctx(created.id));
+    for (const url of [
+      "https://collector.evil.example",
+      "https://http-inputs-acme.splunkcloud.com:8088",
+      "https://http-inputs-acme.splunkcloud.com/other",
+    ]) {
+      const response = await patch({ ingestionUrl: url });
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { invalid_params: unknown[] }).invalid_params).toEqual([
+        { name: "apiKey", reason: "Enter the API key again to send data to a new destination" },
+      ]);
+    }
+    const { rows } = await sql.query(`SELECT "ingestionUrl" FROM "Integration" WHERE id = $1`, [created.id]);
+    expect(rows[0].ingestionUrl).toBe(created.ingestionUrl);
+    expect((await patch({ ingestionUrl: "https://HTTP-inputs-acme.splunkcloud.com:443/" })).status).toBe(200);
+    expect((await patch({ ingestionUrl: "https://collector.example", apiKey: TOKEN })).status).toBe(200);
   });
 
   it("refuses an edit that leaves no data source, against the stored values", async () => {

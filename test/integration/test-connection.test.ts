@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as testNewRoutes from "@/app/api/integrations/test/route";
 import * as testSavedRoutes from "@/app/api/integrations/[id]/test/route";
-import { disconnectDb } from "@/lib/db";
+import { db, disconnectDb } from "@/lib/db";
 import { closeHecConnections, postToHec } from "@/lib/hec/sender";
 import type { THecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration } from "@/lib/integrations/service";
@@ -125,6 +125,46 @@ describe("test connection", () => {
     expect((await call({ sendTestEvent: true })).ok).toBe(true);
     const changed = await call({ sendTestEvent: true, apiKey: "00000000-0000-0000-0000-000000000000" });
     expect(changed.steps[3]!.status).toBe("failed");
+  });
+
+  it("sends the stored key only to the saved destination, and audits every test", async () => {
+    const elsewhere = await startTestReceiver({ tokens: [receiver.token] });
+    try {
+      const saved = await createIntegration(
+        { name: `Bound ${Date.now()}`, ingestionUrl: receiver.url, apiKey: receiver.token },
+        SYSTEM_CALLER,
+      );
+      const call = (body: unknown) =>
+        testSaved.POST(
+          new Request(`http://console.test/api/integrations/${saved.id}/test`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(body),
+          }),
+          { params: Promise.resolve({ id: saved.id }) },
+        );
+      const refused = await call({ ingestionUrl: elsewhere.url, sendTestEvent: true });
+      expect(refused.status).toBe(422);
+      expect(((await refused.json()) as { invalid_params: unknown[] }).invalid_params).toEqual([
+        { name: "apiKey", reason: "Enter the API key again to send data to a new destination" },
+      ]);
+      expect(elsewhere.received()).toHaveLength(0);
+
+      const withKey = await call({ ingestionUrl: elsewhere.url, apiKey: receiver.token, sendTestEvent: true });
+      expect(((await withKey.json()) as TResult).ok).toBe(true);
+      expect(elsewhere.received()).toHaveLength(1);
+
+      const entries = await db().auditEntry.findMany({
+        where: { action: "integration.tested", targetId: saved.id },
+        orderBy: { at: "asc" },
+      });
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ outcome: "success", actorLabel: expect.any(String) as string });
+      expect(entries[0]!.details).toMatchObject({ host: new URL(elsewhere.url).host, result: "passed" });
+      expect(JSON.stringify(entries[0]!.details)).not.toContain(receiver.token);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it("validates its body like a save", async () => {

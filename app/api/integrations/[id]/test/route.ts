@@ -6,8 +6,8 @@ import { jsonResponse } from "@/lib/http/json-response";
 type TContext = { params: Promise<{ id: string }> };
 
 /** Tests a saved integration, with unsaved changes from the body (an omitted apiKey uses the stored one). */
-export const POST = route("admin", async (request: Request, { params }: TContext) => {
+export const POST = route("admin", async (request: Request, { params }: TContext, caller) => {
   const { id } = await params;
   const body = request.headers.get("content-length") === "0" ? {} : await readJsonBody(request);
-  return jsonResponse(await testSavedIntegration(id, body));
+  return jsonResponse(await testSavedIntegration(id, body, caller));
 });
