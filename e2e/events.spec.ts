@@ -34,10 +34,12 @@ function eventRows(page: Page, token: string) {
 
 /** The expanded record of a row, found through its disclosure button. */
 async function expandRecord(page: Page, row: Locator) {
-  const button = row.getByRole("button", { name: "Show details" });
+  const button = row.getByRole("button", { name: /^(Show|Hide) details$/ });
   await expect(button).toHaveAttribute("aria-expanded", "false");
+  await expect(button).toHaveText(/Show details/);
   await button.click();
   await expect(button).toHaveAttribute("aria-expanded", "true");
+  await expect(button).toHaveText(/Hide details/);
   const id = await button.getAttribute("aria-controls");
   expect(id).toBeTruthy();
   return page.locator(`[id="${id}"]`);
@@ -199,7 +201,7 @@ test("a record opens and its full raw_data loads from the keyboard", async ({ pa
   const row = eventRows(page, token).first();
   await expect(row).toBeVisible();
 
-  const details = row.getByRole("button", { name: "Show details" });
+  const details = row.getByRole("button", { name: /^(Show|Hide) details$/ });
   await details.focus();
   await page.keyboard.press("Enter");
   await expect(details).toHaveAttribute("aria-expanded", "true");
@@ -235,4 +237,31 @@ test("no serious or critical accessibility violations with a record expanded", a
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+});
+
+test("a wide record (990 fields, ~2 MB) is listed cut and opens whole on demand", async ({ page, request }) => {
+  const token = uniqueToken();
+  const wide: TRecord = {
+    event_type: "Security",
+    event_sub_type: token,
+    time: String(Date.now()),
+    action: "Block",
+    event_message: `${token} wide`,
+  };
+  for (let f = 0; f < 990; f++) wide[`field_${String(f).padStart(3, "0")}`] = `${f}:`.padEnd(1999, "w");
+  await ingest(request, [wide]);
+
+  const listed = page.waitForResponse((r) => r.url().includes("/api/events?") && r.url().includes(token) && r.ok());
+  await openEvents(page, token);
+  expect((await (await listed).body()).length).toBeLessThan(64 * 1024);
+  const row = eventRows(page, token).first();
+  await expect(row).toContainText("Block");
+  const record = await expandRecord(page, row);
+  await expect(record.getByText("This record is large")).toBeVisible();
+  await expect(record.getByRole("term").filter({ hasText: "field_989" })).toHaveCount(0);
+
+  await record.getByRole("button", { name: "Show the full record" }).click();
+  await expect(record.getByRole("term").filter({ hasText: /^field_\d{3}$/ })).toHaveCount(990);
+  await expect(record.getByRole("definition").filter({ hasText: /^989:w+$/ })).toHaveCount(1);
+  await expect(record.getByText("This record is large")).toHaveCount(0);
 });

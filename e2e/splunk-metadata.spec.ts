@@ -34,18 +34,27 @@ test("a user sets host, source and sourcetypes in Advanced, sees them saved, and
   await expect(panel.getByLabel("Flows sourcetype")).toHaveValue("cato:flows");
   await expect(panel.getByLabel("Audit Trail sourcetype")).toHaveValue("cato:audit");
 
-  // The form's rules are the API's, shown next to the field.
-  await panel.getByLabel("Events sourcetype").fill("   ");
+  // The form's rules are the API's, shown next to the field; an error opens the
+  // section by itself.
+  await panel.getByLabel("Host", { exact: true }).fill("   ");
+  await panel.getByLabel("Events sourcetype").fill("");
+  await advanced.click();
+  await expect(advanced).toHaveAttribute("aria-expanded", "false");
   await panel.getByRole("button", { name: "Save" }).click();
+  await expect(advanced).toHaveAttribute("aria-expanded", "true");
+  await expect(panel.getByLabel("Host", { exact: true })).toHaveAccessibleDescription(/Host must not be blank/);
   await expect(panel.getByLabel("Events sourcetype")).toHaveAccessibleDescription(
     /Events sourcetype must not be blank/,
   );
   const panelResults = await new AxeBuilder({ page }).analyze();
   expect(serious(panelResults.violations), JSON.stringify(serious(panelResults.violations), null, 2)).toEqual([]);
 
-  await panel.getByLabel("Host", { exact: true }).fill("sase-paris");
-  await panel.getByLabel("Source", { exact: true }).fill("cato:prod");
+  // Fixing the fields clears their errors and leaves the section open.
   await panel.getByLabel("Events sourcetype").fill("cato_json_events");
+  await panel.getByLabel("Host", { exact: true }).fill("sase-paris");
+  await expect(panel.getByText("must not be blank")).toHaveCount(0);
+  await expect(advanced).toHaveAttribute("aria-expanded", "true");
+  await panel.getByLabel("Source", { exact: true }).fill("cato:prod");
   await panel.getByLabel("Flows sourcetype").fill("cato_json_flows");
   await panel.getByRole("button", { name: "Save" }).click();
   await expect(panel).toBeHidden();

@@ -9,11 +9,49 @@ const numberFormat = new Intl.NumberFormat();
 const preClass =
   "max-h-80 overflow-auto whitespace-pre-wrap break-all rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand";
 
-/** The full record of an expanded row: every field, by name. */
-export function EventRecord({ event, id }: { event: TEventView; id: string }) {
+/**
+ * The record of an expanded row: every field, by name. The list carries a record cut to
+ * a few kilobytes; when it was cut, the whole record is fetched on demand.
+ */
+export function EventRecord({ event: listed, id }: { event: TEventView; id: string }) {
+  const [isFullRequested, setIsFullRequested] = useState(false);
+  const full = useGetEvent(listed.marker, { enabled: isFullRequested && listed.isRecordTruncated });
+  const event = listed.isRecordTruncated && full.data ? full.data : listed;
   const fields = Object.keys(event.record).sort();
   return (
-    <dl id={id} className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-4 gap-y-1 text-sm">
+    <div id={id}>
+      {event.isRecordTruncated ? (
+        <div className="mb-2 flex flex-wrap items-center gap-2">
+          <p className="text-xs text-slate-700">
+            This record is large: long values are shortened and some fields left out.
+          </p>
+          <Button
+            variant="secondary"
+            className="py-0.5 text-xs"
+            aria-disabled={full.isFetching || undefined}
+            onClick={() => {
+              if (full.isFetching) return;
+              if (isFullRequested) void full.refetch();
+              else setIsFullRequested(true);
+            }}
+          >
+            {full.isFetching ? "Loading the full record…" : "Show the full record"}
+          </Button>
+          {full.error ? (
+            <p role="alert" className="text-xs font-medium text-red-700">
+              The full record could not be loaded: {full.error.message}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <RecordFields event={event} id={id} fields={fields} />
+    </div>
+  );
+}
+
+function RecordFields({ event, id, fields }: { event: TEventView; id: string; fields: string[] }) {
+  return (
+    <dl className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-4 gap-y-1 text-sm">
       {fields.map((field, index) => {
         // Field names may hold spaces, which an id reference cannot.
         const termId = `${id}-field-${index}`;

@@ -27,6 +27,9 @@ export function SplunkMetadataFields({
   const sourcetypeErrors = errors.sourcetypes;
   const sourcetypeError = (source: (typeof SOURCES)[number]) => sourcetypeErrors?.[source]?.message;
   const hasError = Boolean(hostError || sourceError || sourcetypeErrors);
+  // An error opens the section and it stays open, so fixing a field does not fold it
+  // away under the cursor (state adjusted while rendering, as React recommends).
+  if (hasError && !isOpen) setIsOpen(true);
   const isExpanded = isOpen || hasError;
 
   return (

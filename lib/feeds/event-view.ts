@@ -9,4 +9,6 @@ export type TEventView = {
   record: Record<string, string>;
   rawDataLength: number;
   isRawDataTruncated: boolean;
+  /** In the list: values other than raw_data cut, or fields left out; GET /api/events/{marker} has them all. */
+  isRecordTruncated: boolean;
 };

@@ -36,6 +36,8 @@ export type TFeedEntry = {
   bigChars?: number;
   /** A big record: the length of its whole raw_data. */
   rawDataChars?: number;
+  /** A big record whose head cut or left out a field other than raw_data. */
+  isHeadCut?: boolean;
 };
 
 /**
@@ -214,11 +216,15 @@ export class MarkerMovedError extends Error {
  * A big record's head: the same fields, every value over HEAD_VALUE_CHARS cut to that
  * length, and fields left out once the head reaches HEAD_MAX_BYTES (see cutRecord).
  */
-export function headOf(json: string): { head: string; rawDataChars: number } {
+export function headOf(json: string): { head: string; rawDataChars: number; isHeadCut: boolean } {
   const record = JSON.parse(json) as Record<string, unknown>;
   const rawData = record.raw_data;
-  const { record: head } = cutRecord(record, { maxValueChars: HEAD_VALUE_CHARS, maxBytes: HEAD_MAX_BYTES });
-  return { head: JSON.stringify(head), rawDataChars: typeof rawData === "string" ? rawData.length : 0 };
+  const cut = cutRecord(record, { maxValueChars: HEAD_VALUE_CHARS, maxBytes: HEAD_MAX_BYTES });
+  return {
+    head: JSON.stringify(cut.record),
+    rawDataChars: typeof rawData === "string" ? rawData.length : 0,
+    isHeadCut: cut.isCutBesidesRawData,
+  };
 }
 
 /** A big record outlives its feed's retention by an hour, so it is there as long as its entry. */
@@ -286,8 +292,9 @@ export function feedAppender(
         const fields: string[] = [];
         let whole = "";
         if (record.json.length > BIG_RECORD_CHARS) {
-          const { head, rawDataChars } = headOf(record.json);
+          const { head, rawDataChars, isHeadCut } = headOf(record.json);
           fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
+          if (isHeadCut) fields.push("x", "1");
           whole = record.json;
         } else {
           fields.push("r", record.json);
@@ -383,6 +390,7 @@ function toEntry([id, fields]: TRawEntry): TFeedEntry {
     else if (fields[i] === "s") entry.eventSubType = value;
     else if (fields[i] === "n") entry.bigChars = Number(value);
     else if (fields[i] === "l") entry.rawDataChars = Number(value);
+    else if (fields[i] === "x") entry.isHeadCut = true;
   }
   return entry;
 }

@@ -6,7 +6,12 @@
  * summarizes, and raw_data's start) get the budget first; fields that no longer fit are
  * left out. Used for a big record's head in the feed and for a page of the events list.
  */
-export type TCutRecord = { record: Record<string, string>; isCut: boolean };
+export type TCutRecord = {
+  record: Record<string, string>;
+  isCut: boolean;
+  /** A field other than raw_data was cut or left out (raw_data's cut is told by its length). */
+  isCutBesidesRawData: boolean;
+};
 
 /** Fields that get the budget first, in this order. */
 const FIRST_FIELDS = [
@@ -61,6 +66,7 @@ export function cutRecord(
   const order = [...FIRST_FIELDS.filter((key) => present.has(key)), ...keys.filter((k) => !FIRST_FIELDS.includes(k))];
   const kept = new Map<string, string>();
   let isCut = false;
+  let isCutBesidesRawData = false;
   let left = limits.maxBytes - 2; // the braces
   for (const key of order) {
     const raw = record[key];
@@ -71,14 +77,18 @@ export function cutRecord(
     const start = value.length > limits.maxValueChars ? value.slice(0, limits.maxValueChars) : value;
     if (nameBytes > MAX_NAME_BYTES || left - overhead < Math.min(MIN_VALUE_BYTES, jsonBytes(start))) {
       isCut = true;
+      if (key !== "raw_data") isCutBesidesRawData = true;
       continue;
     }
     const cut = cutToBytes(start, left - overhead);
-    if (cut.length < value.length) isCut = true;
+    if (cut.length < value.length) {
+      isCut = true;
+      if (key !== "raw_data") isCutBesidesRawData = true;
+    }
     kept.set(key, cut);
     left -= overhead + jsonBytes(cut);
   }
   // The record's own field order, for what was kept (fromEntries: a "__proto__" field stays a field).
   const out: Record<string, string> = Object.fromEntries(keys.filter((k) => kept.has(k)).map((k) => [k, kept.get(k)!]));
-  return { record: out, isCut };
+  return { record: out, isCut, isCutBesidesRawData };
 }

@@ -13,6 +13,7 @@ import {
 } from "@/lib/feeds/feed-store";
 import { feedParser, isNdjson, type TIngestFeedName } from "@/lib/feeds/ingest";
 import { isMarker } from "@/lib/feeds/marker";
+import { cutRecord } from "@/lib/feeds/record-cut";
 import { isJsonContentType, readBodyTextChunks } from "@/lib/http/json-body";
 import { sharedRedis } from "@/lib/redis";
 
@@ -57,16 +58,29 @@ export async function ingestRecords(feed: TIngestFeedName, request: Request): Pr
 }
 
 export const RAW_DATA_PREVIEW_CHARS = 2000;
+/**
+ * One record in a page of the list, in UTF-8 JSON: a page of 200 stays under 2 MB
+ * whatever the records hold (GET /api/events/{marker} gives a record whole).
+ */
+export const LIST_RECORD_MAX_BYTES = 9 * 1024;
 const SCAN_CHUNK = 200;
 const SCAN_LIMIT = 10_000;
 
-/** An event for the page; `json` is the whole record when `isFull`, else it may be a big record's head. */
+/**
+ * An event for the page. `isFull`: `json` is the whole record, shown as it is. Else
+ * (the list) `json` is the entry's, a big record's head or a record of up to 256 KB,
+ * and is cut to LIST_RECORD_MAX_BYTES: every value at most RAW_DATA_PREVIEW_CHARS,
+ * fields left out past the budget; `isRecordTruncated` says so for fields other than
+ * raw_data (whose cut `isRawDataTruncated` tells).
+ */
 function toEventView(entry: TFeedEntry, json: string, isFull: boolean): TEventView {
-  const record = JSON.parse(json) as Record<string, string>;
-  const raw = record.raw_data ?? "";
+  const parsed = JSON.parse(json) as Record<string, string>;
+  const raw = parsed.raw_data ?? "";
   const rawDataLength = isFull ? raw.length : (entry.rawDataChars ?? raw.length);
-  const isRawDataTruncated = !isFull && rawDataLength > RAW_DATA_PREVIEW_CHARS;
-  if (isRawDataTruncated) record.raw_data = raw.slice(0, RAW_DATA_PREVIEW_CHARS);
+  const { record, isCutBesidesRawData } = isFull
+    ? { record: parsed, isCutBesidesRawData: false }
+    : cutRecord(parsed, { maxValueChars: RAW_DATA_PREVIEW_CHARS, maxBytes: LIST_RECORD_MAX_BYTES });
+  const isRawDataTruncated = !isFull && rawDataLength > (record.raw_data ?? "").length;
   return {
     marker: entry.marker,
     eventType: entry.eventType,
@@ -74,6 +88,7 @@ function toEventView(entry: TFeedEntry, json: string, isFull: boolean): TEventVi
     record,
     rawDataLength,
     isRawDataTruncated,
+    isRecordTruncated: !isFull && (isCutBesidesRawData || entry.isHeadCut === true),
   };
 }
 
@@ -91,6 +106,7 @@ export async function findEvents(query: TEventQuery): Promise<TEventPage> {
     ]);
   }
   const events: TEventView[] = [];
+  const subType = query.subType?.toLowerCase();
   let before = query.before;
   let scanned = 0;
   try {
@@ -101,7 +117,8 @@ export async function findEvents(query: TEventQuery): Promise<TEventPage> {
         scanned++;
         before = entry.marker;
         if (query.type && entry.eventType !== query.type) continue;
-        if (query.subType && entry.eventSubType !== query.subType) continue;
+        // Sub-types are matched ignoring case: "internet firewall" finds "Internet Firewall".
+        if (subType && entry.eventSubType.toLowerCase() !== subType) continue;
         events.push(toEventView(entry, entry.json, false));
         if (events.length === query.limit) break;
       }

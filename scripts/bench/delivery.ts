@@ -57,11 +57,23 @@ export async function loadBacklog(redis: Redis, count: number, withFlows: boolea
 
 export async function benchThroughput(
   environment: TBenchEnvironment,
-  options: { integrations: number; recordsPerFeed: number; withFlows: boolean },
+  options: {
+    integrations: number;
+    recordsPerFeed: number;
+    withFlows: boolean;
+    /** The receiver acknowledges indexing and the integrations wait for it. */
+    indexerAck?: boolean;
+    /** Worker settings for this run (HEC_MAX_IN_FLIGHT...). */
+    workerEnv?: Record<string, string>;
+  },
 ): Promise<TThroughput> {
   const redis = new Redis(environment.redisUrl);
   await redis.flushdb();
-  const receiver = await startHecReceiver({ certificate: environment.certificate, storeEvents: false });
+  const receiver = await startHecReceiver({
+    certificate: environment.certificate,
+    storeEvents: false,
+    ackEnabled: options.indexerAck ?? false,
+  });
   try {
     // Each configuration alone: integrations of earlier runs point at receivers that are
     // gone, and would spend the worker's pump slots failing against them.
@@ -74,6 +86,7 @@ export async function benchThroughput(
           ingestionUrl: receiver.url,
           apiKey: receiver.token,
           flows: options.withFlows,
+          indexerAck: options.indexerAck ?? false,
         },
         SYSTEM_CALLER,
       );
@@ -81,7 +94,7 @@ export async function benchThroughput(
     const bytes = await loadBacklog(redis, options.recordsPerFeed, options.withFlows);
     const expected = options.recordsPerFeed * (options.withFlows ? 2 : 1) * options.integrations;
     const launched = performance.now();
-    const worker = startWorker(environment.env);
+    const worker = startWorker({ ...environment.env, ...options.workerEnv });
     let peak: number | null = null;
     await waitForWorkerReady(redis);
     const started = performance.now();

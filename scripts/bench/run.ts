@@ -98,6 +98,57 @@ async function benchDelivery(): Promise<string> {
   }
 }
 
+/**
+ * Requests in flight and indexer acknowledgment, one run each in the same environment:
+ * the product with one request at a time (as before HEC_MAX_IN_FLIGHT) and with a window
+ * of 4, with and without acknowledgment, next to the wire-limit sender and splunk-logging.
+ */
+async function benchWindow(): Promise<string> {
+  const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(BATCH_BYTES) });
+  try {
+    const total = 60_000;
+    process.stdout.write("  wire limit\n");
+    const wire = await benchWire(environment, total, BATCH_BYTES);
+    process.stdout.write("  splunk-logging\n");
+    const peer = await benchSplunkLogging(environment, total, BATCH_BYTES);
+    const runs: { label: string; result: TThroughput }[] = [];
+    const configs = [
+      { integrations: 1, window: "1", ack: false },
+      { integrations: 1, window: "4", ack: false },
+      { integrations: 1, window: "4", ack: true },
+      { integrations: 10, window: "4", ack: false },
+      { integrations: 10, window: "4", ack: true },
+      { integrations: 100, window: "4", ack: false },
+      { integrations: 100, window: "4", ack: true },
+    ];
+    for (const c of configs) {
+      const label = `${c.integrations} integration${c.integrations > 1 ? "s" : ""}, HEC_MAX_IN_FLIGHT=${c.window}${c.ack ? ", indexer acknowledgment" : ""}`;
+      process.stdout.write(`  ${label}\n`);
+      const result = await benchThroughput(environment, {
+        integrations: c.integrations,
+        recordsPerFeed: Math.round(total / c.integrations),
+        withFlows: false,
+        indexerAck: c.ack,
+        workerEnv: { HEC_MAX_IN_FLIGHT: c.window },
+      });
+      runs.push({ label, result });
+    }
+    const row = (label: string, r: TThroughput) =>
+      `| ${label} | ${n(r.records)} | ${n(r.recordsPerSecond)} | ${n(r.peakRssMb ?? 0)} MB | ${(r.recordsPerSecond / wire.recordsPerSecond).toFixed(2)} | ${(r.recordsPerSecond / peer.recordsPerSecond).toFixed(2)} |`;
+    return [
+      `${n(total)} deliveries per run, one run each in the same environment, in this order, on a machine shared with other work (load average above 20 on 2 cores during the run): compare the ratios within this table, not the absolute rates with other tables.`,
+      "",
+      "| Sender | Records | Records/s | Peak RSS | × wire limit | × splunk-logging |",
+      "| --- | --- | --- | --- | --- | --- |",
+      row("Wire limit: pre-built, pre-compressed batches", wire),
+      row("splunk-logging 0.11.1", peer),
+      ...runs.map((r) => row(`This product: ${r.label}`, r.result)),
+    ].join("\n");
+  } finally {
+    await environment.stop();
+  }
+}
+
 async function benchLatencySection(): Promise<string> {
   const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(BATCH_BYTES) });
   try {
@@ -156,6 +207,7 @@ async function main(): Promise<void> {
     ["ingest", benchIngest],
     ["feed-memory", benchFeedMemory],
     ["delivery", benchDelivery],
+    ["window", benchWindow],
     ["latency", benchLatencySection],
     ["backlog-memory", benchBacklogMemory],
     ["cato", benchCato],

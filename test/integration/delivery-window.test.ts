@@ -47,6 +47,20 @@ describe("a data channel on every request", () => {
   });
 });
 
+describe("a channel Splunk refuses", () => {
+  it("gets a new channel on code 11 and delivers", async () => {
+    const created = await integration();
+    await appendEvents([event(), event()]);
+    await sql.query(`UPDATE "Delivery" SET "channel" = 'not-a-guid' WHERE "integrationId" = $1`, [created.id]);
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+    expect(fixture.receiver.requests().map((r) => r.code)).toEqual([11, 0]);
+    const channel = await channelOf(created.id, "events");
+    expect(channel).toMatch(UUID);
+    expect(fixture.receiver.requests()[1]!.channel).toBe(channel);
+    expect((await findIntegration(created.id)).delivery.events).toMatchObject({ deliveredRecords: 2 });
+  });
+});
+
 describe("a window of requests in flight", () => {
   it("puts several batches on the wire at once and delivers all", async () => {
     const created = await integration();

@@ -196,6 +196,7 @@ describe("GET /api/events", () => {
           marker: string;
           record: Record<string, string>;
           isRawDataTruncated: boolean;
+          isRecordTruncated: boolean;
           rawDataLength: number;
         }[];
         nextBefore: string | null;
@@ -235,6 +236,9 @@ describe("GET /api/events", () => {
       const { body } = await list();
       const view = body.events[0]!;
       expect(view.isRawDataTruncated).toBe(true);
+      // Only raw_data was cut: every other field is there whole.
+      expect(view.isRecordTruncated).toBe(false);
+      expect(view.record.action).toBe("Block");
       expect(view.rawDataLength).toBe(size);
       expect(view.record.raw_data!.length).toBe(2000);
 

@@ -111,6 +111,7 @@ describe("byte-bounded reads", () => {
     expect(streamBytes).toBeLessThanOrEqual(HEAD_MAX_BYTES + 200);
     const entry = (await readOne(redis, "events", lastMarker))!;
     expect(entry.bigChars).toBe(wide.json.length);
+    expect(entry.isHeadCut).toBe(true);
     // The fields a reader looks at first are in the head.
     expect(JSON.parse(entry.json)).toMatchObject({ event_type: "Security", time: "1764368000000", n: "0" });
     expect(await loadWholeJson(redis, "events", entry)).toBe(wide.json);
@@ -159,6 +160,8 @@ describe("big records", () => {
       eventType: big.event_type,
     });
     expect(all.entries.filter((e) => e.bigChars)).toHaveLength(1);
+    // Only raw_data was cut in the head.
+    expect(stored.isHeadCut).toBeUndefined();
     // Whole beside the stream, for as long as the feed keeps records (2 hours here) and an hour more.
     expect(await loadWholeJson(redis, "events", stored)).toBe(bigRecord.json);
     expect(await redis.ttl(bigRecordKey("events", stored.marker))).toBeGreaterThan(3 * 3600 - 60);
