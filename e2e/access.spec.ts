@@ -73,8 +73,8 @@ test("a duplicate email shows the server's error next to the Email field", async
   await form.getByLabel("Email").fill("not-an-email");
   await form.getByLabel("Password").fill("short");
   await form.getByRole("button", { name: "Add user" }).click();
-  await expect(form.getByLabel("Email")).toHaveAccessibleDescription(/email must be an email address/);
-  await expect(form.getByLabel("Password")).toHaveAccessibleDescription(/password must be at least 12 characters/);
+  await expect(form.getByLabel("Email")).toHaveAccessibleDescription(/^Email must be an email address/);
+  await expect(form.getByLabel("Password")).toHaveAccessibleDescription(/Password must be at least 12 characters/);
 
   // Only the server knows the email is taken.
   await form.getByLabel("Email").fill(taken.email);

@@ -64,7 +64,7 @@ test("a user changes their own password on the Account page and signs in with it
   const page = await freshPage(browser);
   await page.goto("/sign-in");
   await signIn(page, email, PASSWORD);
-  await page.getByRole("link", { name: "Account" }).click();
+  await page.getByRole("link", { name: "Account", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
 
   await page.getByLabel("Current password").fill("not the password at all");
@@ -158,7 +158,8 @@ test("the Audit Trail page shows the actions just made, filterable by user and a
   const entries = page.getByRole("row").filter({ hasText: name });
   await expect(entries).toHaveCount(3);
   await expect(entries.nth(0)).toContainText("Integration edited");
-  await expect(entries.nth(0)).toContainText("fields: description");
+  // Only what changed, before → after.
+  await expect(entries.nth(0)).toContainText("Description: none → changed");
   await expect(entries.nth(1)).toContainText("Integration paused");
   await expect(entries.nth(2)).toContainText("Integration created");
   await expect(entries.nth(2)).toContainText(E2E_ADMIN.email);

@@ -67,7 +67,7 @@ function row(page: Page, name: string) {
 }
 
 function cell(integrationRow: Locator, column: "Status" | "Last Delivered" | "Delivered" | "Lag") {
-  const index = { Status: 4, "Last Delivered": 5, Delivered: 6, Lag: 7 }[column];
+  const index = { Status: 5, "Last Delivered": 6, Delivered: 7, Lag: 8 }[column];
   return integrationRow.getByRole("cell").nth(index);
 }
 
@@ -264,12 +264,13 @@ test("Test connection checks every step of a new integration, and names a wrong 
   const panel = await openNewPanel(page);
   const name = uniqueName("Tested");
 
-  // It validates as Save does, before sending anything.
+  // It validates as Save does, before sending anything, but a destination can be tested
+  // before the connector has a name.
   await panel.getByRole("button", { name: "Test connection" }).click();
-  await expect(panel.getByLabel("Connector Name")).toHaveAccessibleDescription("Connector Name is required");
+  await expect(panel.getByLabel("Ingestion URL")).toHaveAttribute("aria-invalid", "true");
+  await expect(panel.getByLabel("Connector Name")).not.toHaveAttribute("aria-invalid", "true");
   await expect(testSteps(panel)).toHaveCount(0);
 
-  await panel.getByLabel("Connector Name").fill(name);
   await panel.getByLabel("Ingestion URL").fill(receiver.url);
   await panel.getByLabel("API Key").fill(receiver.token);
   await panel.getByLabel("Send a test event").check();
@@ -285,6 +286,8 @@ test("Test connection checks every step of a new integration, and names a wrong 
   ]);
   expect(receiver.received().filter((envelope) => envelope.sourcetype === "cato:test")).toHaveLength(1);
 
+  // Named now, as before Save: testing still saves nothing.
+  await panel.getByLabel("Connector Name").fill(name);
   await panel.getByLabel("API Key").fill("not-the-token");
   await panel.getByRole("button", { name: "Test connection" }).click();
   await expect(status).toContainText("The connection test failed.", { timeout: 20_000 });

@@ -34,10 +34,12 @@ function eventRows(page: Page, token: string) {
 
 /** The expanded record of a row, found through its disclosure button. */
 async function expandRecord(page: Page, row: Locator) {
-  const button = row.getByRole("button", { name: "Show details" });
+  const button = row.getByRole("button", { name: /^(Show|Hide) details$/ });
   await expect(button).toHaveAttribute("aria-expanded", "false");
+  await expect(button).toHaveText(/Show details/);
   await button.click();
   await expect(button).toHaveAttribute("aria-expanded", "true");
+  await expect(button).toHaveText(/Hide details/);
   const id = await button.getAttribute("aria-controls");
   expect(id).toBeTruthy();
   return page.locator(`[id="${id}"]`);
@@ -199,7 +201,7 @@ test("a record opens and its full raw_data loads from the keyboard", async ({ pa
   const row = eventRows(page, token).first();
   await expect(row).toBeVisible();
 
-  const details = row.getByRole("button", { name: "Show details" });
+  const details = row.getByRole("button", { name: /^(Show|Hide) details$/ });
   await details.focus();
   await page.keyboard.press("Enter");
   await expect(details).toHaveAttribute("aria-expanded", "true");

@@ -39,7 +39,7 @@ test("a user creates an integration through the panel and sees it Pending", asyn
   await panel.getByLabel("Description").fill("Production SOC");
   await panel.getByLabel("Ingestion URL").fill("https://http-inputs-acme.splunkcloud.com/services/collector/event");
   await panel.getByLabel("API Key").fill(TOKEN);
-  await panel.getByLabel("Index").fill("cato_events");
+  await panel.getByLabel("Index", { exact: true }).fill("cato_events");
   await panel.getByLabel("Flows").check();
   await panel.getByLabel("Audit Trail", { exact: true }).check();
   await panel.getByRole("button", { name: "Add condition" }).click();

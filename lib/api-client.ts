@@ -16,10 +16,31 @@ function isProblem(value: unknown): value is TProblem {
   return typeof value === "object" && value !== null && "status" in value && "detail" in value;
 }
 
+/**
+ * How long a read may take before it counts as failed: an API that does not answer at all
+ * (network down, proxy hanging) must show as an error, not as "Loading…" forever.
+ */
+export const READ_TIMEOUT_MS = 8_000;
+
+function withReadTimeout(init: RequestInit): AbortSignal | undefined {
+  const isRead = !init.method || init.method === "GET";
+  if (!isRead) return init.signal ?? undefined;
+  const timeout = AbortSignal.timeout(READ_TIMEOUT_MS);
+  return init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+}
+
 export async function requestJson<T>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, {
     ...init,
+    signal: withReadTimeout(init),
     headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
+  }).catch((error: unknown) => {
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      throw new ApiError(0, `The console did not answer within ${READ_TIMEOUT_MS / 1_000} seconds.`);
+    }
+    // A query that was cancelled stays cancelled; anything else is the network.
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, "The console could not be reached.");
   });
   if (response.status === 204) return undefined as T;
   if (response.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {

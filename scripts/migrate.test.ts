@@ -62,7 +62,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe("scripts/migrate.ts", () => {
+describe("scripts/migrate.ts", { timeout: 120_000 }, () => {
   it("check: prisma/schema.prisma agrees with prisma/migrations (run `create <name>` if this fails)", async () => {
     const run = await migrate("check");
     expect(run.stderr).toBe("");

@@ -11,13 +11,14 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <CurrentUserProvider user={{ label: actor.label, role: actor.role }}>
       <div className="flex min-h-full flex-col">
-        <header className="flex h-12 items-center bg-slate-900 px-4 text-white">
+        <header className="flex min-h-12 flex-wrap items-center gap-x-4 gap-y-1 bg-slate-900 px-4 py-2 text-white">
           <span className="font-semibold tracking-wide">SASE Management Console</span>
           <UserMenu />
         </header>
-        <div className="flex flex-1">
+        {/* min-w-0: a wide table scrolls inside its own frame instead of widening the page. */}
+        <div className="flex flex-1 flex-col md:flex-row">
           <ConsoleNav />
-          <main id="main" className="flex-1 p-6">
+          <main id="main" className="min-w-0 flex-1 p-4 md:p-6">
             <NoWorkerBanner />
             {children}
           </main>

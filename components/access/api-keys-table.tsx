@@ -3,13 +3,21 @@
 import { ROLE_LABELS } from "@/components/access/role-labels";
 import { useListApiKeys } from "@/components/access/use-list-api-keys";
 import { Button } from "@/components/ui/button";
+import { DataTable, RowHeader, Td, type TColumn } from "@/components/ui/data-table";
 import { formatLocalTime } from "@/components/ui/format-time";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { TApiKey } from "@/lib/auth/api-keys";
 
-const th = "px-2 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
-const td = "px-2 py-2 align-top text-sm";
-const COLUMNS = 8;
+const COLUMNS: readonly TColumn[] = [
+  { key: "name", label: "Name" },
+  { key: "role", label: "Role" },
+  { key: "key", label: "Key" },
+  { key: "createdBy", label: "Created by" },
+  { key: "created", label: "Created" },
+  { key: "lastUsed", label: "Last used" },
+  { key: "status", label: "Status" },
+  { key: "actions", label: "Actions", isLabelHidden: true },
+];
 
 function KeyStatus({ apiKey }: { apiKey: TApiKey }) {
   if (!apiKey.revokedAt) {
@@ -43,84 +51,48 @@ export function ApiKeysTable({ onRevoke }: { onRevoke: (apiKey: TApiKey) => void
     );
   }
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200">
-        <caption className="sr-only">API keys, newest first</caption>
-        <thead className="bg-slate-50">
-          <tr>
-            <th scope="col" className={th}>
-              Name
-            </th>
-            <th scope="col" className={th}>
-              Role
-            </th>
-            <th scope="col" className={th}>
-              Key
-            </th>
-            <th scope="col" className={th}>
-              Created by
-            </th>
-            <th scope="col" className={th}>
-              Created
-            </th>
-            <th scope="col" className={th}>
-              Last used
-            </th>
-            <th scope="col" className={th}>
-              Status
-            </th>
-            <th scope="col" className={th}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {data.length === 0 ? (
-            <tr>
-              <td colSpan={COLUMNS} className="px-3 py-8 text-center text-sm text-slate-700">
-                No API keys yet. Create one for each script or tool that calls the API.
-              </td>
-            </tr>
-          ) : (
-            data.map((apiKey) => (
-              <tr key={apiKey.id}>
-                <th scope="row" className={`${td} max-w-48 text-left font-medium break-words`}>
-                  {apiKey.name}
-                </th>
-                <td className={td}>{ROLE_LABELS[apiKey.role]}</td>
-                <td className={td}>
-                  {/* Only the prefix is stored in clear: enough to tell keys apart. */}
-                  <code className="font-mono text-xs whitespace-nowrap">{apiKey.prefix}…</code>
-                </td>
-                <td className={`${td} break-all`}>{apiKey.createdBy}</td>
-                <td className={`${td} text-xs whitespace-nowrap`}>{formatLocalTime(apiKey.createdAt)}</td>
-                <td className={`${td} whitespace-nowrap`}>
-                  {apiKey.lastUsedAt ? (
-                    <RelativeTime iso={apiKey.lastUsedAt} />
-                  ) : (
-                    <span className="text-slate-600">Never</span>
-                  )}
-                </td>
-                <td className={td}>
-                  <KeyStatus apiKey={apiKey} />
-                </td>
-                <td className={`${td} text-right`}>
-                  {apiKey.revokedAt ? null : (
-                    <Button
-                      variant="ghost"
-                      className="text-red-700 hover:bg-red-50"
-                      aria-label={`Revoke ${apiKey.name} (${apiKey.prefix}…)`}
-                      onClick={() => onRevoke(apiKey)}
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="API keys, newest first"
+      columns={COLUMNS}
+      isEmpty={data.length === 0}
+      emptyMessage="No API keys yet. Create one for each script or tool that calls the API."
+    >
+      {data.map((apiKey) => (
+        <tr key={apiKey.id}>
+          <RowHeader className="max-w-48 break-words">{apiKey.name}</RowHeader>
+          <Td>{ROLE_LABELS[apiKey.role]}</Td>
+          <Td>
+            {/* Only the prefix is stored in clear: enough to tell keys apart. */}
+            <code className="font-mono text-xs whitespace-nowrap">{apiKey.prefix}…</code>
+          </Td>
+          <Td className="[overflow-wrap:anywhere]">{apiKey.createdBy}</Td>
+          <Td className="text-xs whitespace-nowrap">
+            <time dateTime={apiKey.createdAt}>{formatLocalTime(apiKey.createdAt)}</time>
+          </Td>
+          <Td className="whitespace-nowrap">
+            {apiKey.lastUsedAt ? (
+              <RelativeTime iso={apiKey.lastUsedAt} />
+            ) : (
+              <span className="text-slate-600">Never</span>
+            )}
+          </Td>
+          <Td>
+            <KeyStatus apiKey={apiKey} />
+          </Td>
+          <Td className="text-right">
+            {apiKey.revokedAt ? null : (
+              <Button
+                variant="ghost"
+                className="text-red-700 hover:bg-red-50"
+                aria-label={`Revoke ${apiKey.name} (${apiKey.prefix}…)`}
+                onClick={() => onRevoke(apiKey)}
+              >
+                Revoke
+              </Button>
+            )}
+          </Td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

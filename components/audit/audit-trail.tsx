@@ -5,11 +5,18 @@ import { useState } from "react";
 import { auditKeys, fetchAuditEntries, type TAuditListParams } from "@/components/audit/audit-api";
 import { actionLabel, AUDIT_ACTION_LABELS, describeDetails } from "@/components/audit/audit-labels";
 import { Button } from "@/components/ui/button";
+import { DataTable, Td, type TColumn } from "@/components/ui/data-table";
 import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 
-const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wider text-slate-600";
-const td = "px-3 py-2 align-top text-sm";
+const COLUMNS: readonly TColumn[] = [
+  { key: "time", label: "Time" },
+  { key: "user", label: "User" },
+  { key: "action", label: "Action" },
+  { key: "target", label: "Target" },
+  { key: "details", label: "Details" },
+  { key: "from", label: "From" },
+];
 const REFRESH_MS = 5_000;
 
 /** Every change and sign-in, newest first, filterable by who and by what. */
@@ -77,64 +84,33 @@ export function AuditTrail() {
       ) : null}
       {isPending ? <p className="text-sm text-slate-700">Loading the audit trail…</p> : null}
       {data ? (
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200">
-            <caption className="sr-only">Audit trail, newest first</caption>
-            <thead className="bg-slate-50">
-              <tr>
-                <th scope="col" className={th}>
-                  Time
-                </th>
-                <th scope="col" className={th}>
-                  User
-                </th>
-                <th scope="col" className={th}>
-                  Action
-                </th>
-                <th scope="col" className={th}>
-                  Target
-                </th>
-                <th scope="col" className={th}>
-                  Details
-                </th>
-                <th scope="col" className={th}>
-                  From
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.entries.length === 0 ? (
-                <tr>
-                  <td colSpan={6} className="px-3 py-8 text-center text-sm text-slate-700">
-                    No entries match.
-                  </td>
-                </tr>
-              ) : (
-                data.entries.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className={`${td} whitespace-nowrap`}>
-                      <RelativeTime iso={entry.at} />
-                    </td>
-                    <td className={`${td} break-all`}>
-                      {entry.actorLabel}
-                      {entry.actorType === "api_key" ? (
-                        <span className="text-xs text-slate-600"> (API key)</span>
-                      ) : null}
-                    </td>
-                    <td className={td}>
-                      <span className={entry.outcome === "failure" ? "font-medium text-red-700" : undefined}>
-                        {actionLabel(entry.action)}
-                      </span>
-                    </td>
-                    <td className={`${td} break-words`}>{entry.targetLabel}</td>
-                    <td className={`${td} break-words text-xs text-slate-700`}>{describeDetails(entry.details)}</td>
-                    <td className={`${td} text-xs text-slate-700`}>{entry.address}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Audit trail, newest first"
+          columns={COLUMNS}
+          isEmpty={data.entries.length === 0}
+          emptyMessage="No entries match."
+        >
+          {data.entries.map((entry) => (
+            <tr key={entry.id}>
+              <Td className="whitespace-nowrap">
+                <RelativeTime iso={entry.at} />
+              </Td>
+              {/* Emails break at their punctuation when they must, never mid-word. */}
+              <Td className="min-w-40 [overflow-wrap:anywhere]">
+                {entry.actorLabel}
+                {entry.actorType === "api_key" ? <span className="text-xs text-slate-600"> (API key)</span> : null}
+              </Td>
+              <Td>
+                <span className={entry.outcome === "failure" ? "font-medium text-red-700" : undefined}>
+                  {actionLabel(entry.action, entry.outcome)}
+                </span>
+              </Td>
+              <Td className="[overflow-wrap:anywhere]">{entry.targetLabel}</Td>
+              <Td className="text-xs break-words text-slate-700">{describeDetails(entry.details)}</Td>
+              <Td className="text-xs text-slate-700">{entry.address}</Td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       <div className="mt-3 flex gap-2">
         {pages.length > 0 ? (

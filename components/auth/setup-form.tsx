@@ -18,8 +18,14 @@ export function SetupForm() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? "");
-    if (value("password") !== value("confirm")) {
-      setErrors({ confirm: "Confirm password must match the password" });
+    // Every problem the form can see, at once, before anything is sent.
+    const missing: TErrors = {};
+    if (!value("setupCode").trim()) missing.setupCode = "Setup code is required: copy it from the setup-code file";
+    if (!value("email").trim()) missing.email = "Email is required";
+    if (!value("password")) missing.password = "Password is required";
+    if (value("password") !== value("confirm")) missing.confirm = "Confirm password must match the password";
+    if (Object.keys(missing).length > 0) {
+      setErrors(missing);
       return;
     }
     setIsPending(true);

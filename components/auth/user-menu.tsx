@@ -17,10 +17,12 @@ export function UserMenu() {
     window.location.assign("/sign-in");
   };
   return (
-    <div className="ml-auto flex items-center gap-3 text-sm">
-      <span data-testid="signed-in-user">
+    <div className="ml-auto flex min-w-0 flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+      <span data-testid="signed-in-user" className="min-w-0 break-all">
         {user.label}{" "}
-        <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role === "admin" ? "Admin" : "Viewer"}</span>
+        <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs whitespace-nowrap">
+          {user.role === "admin" ? "Admin" : "Viewer"}
+        </span>
       </span>
       <Link
         href="/account"

@@ -10,6 +10,8 @@ export function useListEvents(params: TEventListParams) {
     queryFn: ({ signal }) => fetchEvents(params, signal),
     // Only the first page gains events; an older page stays as it is until the feed trims it.
     refetchInterval: params.before ? false : EVENTS_REFRESH_MS,
+    // The next refresh is the retry: a failure shows at once instead of after a second wait.
+    retry: false,
     // Keeps the rows on screen while the next page or filter loads, instead of a flash of "Loading".
     placeholderData: keepPreviousData,
   });

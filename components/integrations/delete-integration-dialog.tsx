@@ -7,9 +7,14 @@ import type { TIntegration } from "@/lib/integrations/schema";
 export function DeleteIntegrationDialog({
   integration,
   onClose,
+  onDeleted,
+  fallbackFocus,
 }: {
   integration: TIntegration | null;
   onClose: () => void;
+  onDeleted?: (integration: TIntegration) => void;
+  /** Where focus goes once the integration, and with it the button that opened this, is gone. */
+  fallbackFocus?: () => HTMLElement | null;
 }) {
   const remove = useDeleteIntegration();
   return (
@@ -25,8 +30,20 @@ export function DeleteIntegrationDialog({
       confirmLabel="Delete"
       pendingLabel="Deleting…"
       action={remove}
-      onConfirm={() => integration && remove.mutate(integration.id, { onSuccess: () => onClose() })}
+      onConfirm={() => {
+        if (!integration) return;
+        // A promise rather than mutate's callbacks, which do not run once the page showing
+        // the integration has unmounted (its own query answers 404 after the delete).
+        remove.mutateAsync(integration.id).then(
+          () => {
+            onDeleted?.(integration);
+            onClose();
+          },
+          () => undefined, // shown in the dialog from the mutation's error
+        );
+      }}
       onClose={onClose}
+      fallbackFocus={fallbackFocus}
     />
   );
 }

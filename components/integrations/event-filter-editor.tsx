@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Controller, useFieldArray, type Control, type FieldErrors } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
@@ -82,6 +82,21 @@ export function EventFilterEditor({
   errors: FieldErrors<TIntegrationFormValues>["eventFilter"];
 }) {
   const { fields, append, remove } = useFieldArray({ control, name: "eventFilter" });
+  // After a removal, focus goes to a neighbour (the condition that took its place, else the
+  // one before it, else Add condition) instead of falling back to the panel.
+  const focusAfterRemoval = useRef<number | null>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const index = focusAfterRemoval.current;
+    if (index === null) return;
+    focusAfterRemoval.current = null;
+    const target = index >= 0 ? document.getElementById(`event-filter-${index}-remove`) : addButton.current;
+    target?.focus();
+  }, [fields.length]);
+  const removeCondition = (index: number) => {
+    focusAfterRemoval.current = index < fields.length - 1 ? index : index - 1;
+    remove(index);
+  };
   const listError = errors && "root" in errors ? errors.root?.message : errors?.message;
 
   return (
@@ -103,7 +118,7 @@ export function EventFilterEditor({
           const base = `event-filter-${index}`;
           return (
             <li key={item.id} className="mb-3">
-              <div className="grid grid-cols-[9rem_7rem_1fr_auto] items-start gap-2">
+              <div className="grid grid-cols-2 items-start gap-2 sm:grid-cols-[9rem_7rem_1fr_auto]">
                 <div>
                   <label htmlFor={`${base}-field`} className="sr-only">
                     Condition {index + 1} field
@@ -159,7 +174,12 @@ export function EventFilterEditor({
                     )}
                   />
                 </div>
-                <Button variant="secondary" aria-label={`Remove condition ${index + 1}`} onClick={() => remove(index)}>
+                <Button
+                  id={`${base}-remove`}
+                  variant="secondary"
+                  aria-label={`Remove condition ${index + 1}`}
+                  onClick={() => removeCondition(index)}
+                >
                   Remove
                 </Button>
               </div>
@@ -178,6 +198,7 @@ export function EventFilterEditor({
         </p>
       ) : null}
       <Button
+        ref={addButton}
         variant="secondary"
         disabled={fields.length >= MAX_FILTER_CONDITIONS}
         onClick={() => append({ field: "event_type", operator: "in", values: [] })}

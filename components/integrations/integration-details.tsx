@@ -2,9 +2,13 @@
 
 import { useCanManage } from "@/components/auth/current-user";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { formatLocalTime } from "@/components/ui/format-time";
+import { announce, SuccessNotice } from "@/components/ui/notice";
+import { StaleNotice } from "@/components/ui/stale-notice";
+import { DeleteIntegrationDialog } from "@/components/integrations/delete-integration-dialog";
 import { deliveriesOf } from "@/components/integrations/delivery-summary";
 import { IntegrationActivity } from "@/components/integrations/integration-activity";
 import { IntegrationPanel } from "@/components/integrations/integration-panel";
@@ -83,8 +87,15 @@ function Settings({ integration }: { integration: TIntegration }) {
 
 /** An integration's page: its settings, how each data source is delivered, its last hour and its recent activity. */
 export function IntegrationDetails({ id }: { id: string }) {
-  const { data, error, isPending } = useGetIntegration(id);
+  const { data, error, isPending, dataUpdatedAt } = useGetIntegration(id);
   const [isEditing, setIsEditing] = useState(false);
+  const [isDeleting, setIsDeleting] = useState(false);
+  const router = useRouter();
+  const name = data?.name;
+  useEffect(() => {
+    // The browser tab and history name the connector, not just "Integration".
+    if (name) document.title = `${name} · Integrations · SASE Management Console`;
+  }, [name]);
   const canManage = useCanManage();
 
   if (isNotFound(error)) {
@@ -122,6 +133,7 @@ export function IntegrationDetails({ id }: { id: string }) {
   return (
     <>
       <BackLink />
+      <SuccessNotice />
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
           <h1 className="mb-1 text-xl font-semibold break-words">{data.name}</h1>
@@ -129,19 +141,25 @@ export function IntegrationDetails({ id }: { id: string }) {
           <StatusBadge status={data.status} detail={data.statusDetail} />
         </div>
         {canManage ? (
-          <div className="flex gap-2">
+          <div className="flex flex-wrap items-start gap-2">
             <Button variant="secondary" aria-label={`Edit ${data.name}`} onClick={() => setIsEditing(true)}>
               Edit
             </Button>
-            <PauseButton integration={data} variant="secondary" />
+            <div>
+              <PauseButton integration={data} variant="secondary" />
+            </div>
+            <Button
+              variant="secondary"
+              className="text-red-700"
+              aria-label={`Delete ${data.name}`}
+              onClick={() => setIsDeleting(true)}
+            >
+              Delete
+            </Button>
           </div>
         ) : null}
       </div>
-      {error ? (
-        <p role="alert" className="mb-3 text-sm text-red-700">
-          The integration could not be refreshed: {error.message}
-        </p>
-      ) : null}
+      <StaleNotice updatedAt={dataUpdatedAt} error={error} />
 
       <Settings integration={data} />
 
@@ -164,7 +182,21 @@ export function IntegrationDetails({ id }: { id: string }) {
 
       <IntegrationActivity id={id} />
 
-      {isEditing ? <IntegrationPanel integration={data} onClose={() => setIsEditing(false)} /> : null}
+      {isEditing ? (
+        <IntegrationPanel
+          integration={data}
+          onClose={() => setIsEditing(false)}
+          onSaved={(saved) => announce(`Saved "${saved.name}".`)}
+        />
+      ) : null}
+      <DeleteIntegrationDialog
+        integration={isDeleting ? data : null}
+        onClose={() => setIsDeleting(false)}
+        onDeleted={(deleted) => {
+          announce(`Deleted "${deleted.name}". Data already in Splunk stays there.`);
+          router.push("/integrations");
+        }}
+      />
     </>
   );
 }

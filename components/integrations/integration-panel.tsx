@@ -2,10 +2,11 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Dialog } from "radix-ui";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { focusedElement, returnFocus } from "@/components/ui/return-focus";
 import { EventFilterEditor } from "@/components/integrations/event-filter-editor";
 import { IndexerAckField } from "@/components/integrations/indexer-ack-field";
 import { showServerErrors } from "@/components/integrations/show-server-errors";
@@ -16,6 +17,9 @@ import { useTestIntegration } from "@/components/integrations/use-test-integrati
 import { useGetSettings } from "@/components/settings/use-get-settings";
 import { DEFAULT_SPLUNK_METADATA } from "@/lib/hec/metadata";
 import { integrationFormSchema, type TIntegration, type TIntegrationFormValues } from "@/lib/integrations/schema";
+
+/** Stands in for a Connector Name not yet typed, so that the rest validates for a test. */
+const UNNAMED = "Unnamed";
 
 const EMPTY: TIntegrationFormValues = {
   app: "splunk",
@@ -72,8 +76,18 @@ function hasDirtyLeaf(dirty: unknown): boolean {
 }
 
 /** The New Integration side panel; Edit reuses it with the API Key left empty. */
-export function IntegrationPanel({ integration, onClose }: { integration: TIntegration | null; onClose: () => void }) {
+export function IntegrationPanel({
+  integration,
+  onClose,
+  onSaved,
+}: {
+  integration: TIntegration | null;
+  onClose: () => void;
+  onSaved?: (saved: TIntegration) => void;
+}) {
   const mode = integration ? "edit" : "create";
+  // The panel mounts when opened: what has focus now is the control that opened it.
+  const [opener] = useState(focusedElement);
   const [hasChosenApp, setHasChosenApp] = useState(mode === "edit");
   const save = useSaveIntegration(integration?.id ?? null);
   const test = useTestIntegration(integration?.id ?? null);
@@ -91,6 +105,8 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
     control,
     handleSubmit,
     setError,
+    clearErrors,
+    getValues,
     formState: { errors, dirtyFields },
   } = useForm<TIntegrationFormValues>({
     resolver,
@@ -99,26 +115,47 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
     reValidateMode: "onChange",
   });
   const isBusy = save.isPending || test.isPending;
+  const testResultRef = useRef<HTMLDivElement>(null);
+  const testResult = test.data;
+  useEffect(() => {
+    // Brings the result into view: it is below the fields the user was looking at.
+    if (testResult) testResultRef.current?.scrollIntoView({ block: "nearest" });
+  }, [testResult]);
 
   const onSubmit = handleSubmit(async (values) => {
     try {
-      await save.mutateAsync(values);
+      const saved = await save.mutateAsync(values);
+      onSaved?.(saved);
       onClose();
     } catch (error) {
       showServerErrors(error, setError, "Saving failed.");
     }
   });
 
-  // Validates as Save does, then tests what would be saved: the whole form for a new
-  // integration, only the changes for a saved one (the server fills in the rest).
-  const onTest = handleSubmit(async (values) => {
+  // Validates as Save does, except that a destination can be tested before it has a
+  // Connector Name; then tests what would be saved: the whole form for a new integration,
+  // only the changes for a saved one (the server fills in the rest).
+  const onTest = async () => {
+    clearErrors();
+    const current = getValues();
+    const schema = integrationFormSchema(mode, { allowInsecureHttp });
+    const parsed = schema.safeParse({ ...current, name: current.name.trim() || UNNAMED });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.join(".") as Parameters<typeof setError>[0];
+        if (!errors[path as keyof typeof errors]) setError(path, { type: "validate", message: issue.message });
+      }
+      return;
+    }
+    const values = { ...(parsed.data as Record<string, unknown>) };
+    if (!current.name.trim()) delete values.name;
     const fields = mode === "edit" ? changedValues(values, dirtyFields) : values;
     try {
       await test.mutateAsync({ ...fields, sendTestEvent });
     } catch (error) {
       showServerErrors(error, setError, "The connection could not be tested.");
     }
-  });
+  };
 
   const title = mode === "edit" ? "Edit Integration" : "New Integration";
   const err = (name: keyof TIntegrationFormValues) => errors[name]?.message as string | undefined;
@@ -127,7 +164,10 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
     <Dialog.Root open onOpenChange={(open) => (open ? undefined : onClose())}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-slate-900/30" />
-        <Dialog.Content className="fixed inset-y-0 right-0 flex w-[36rem] max-w-full flex-col bg-white shadow-2xl focus:outline-none">
+        <Dialog.Content
+          onCloseAutoFocus={(event) => returnFocus(event, opener)}
+          className="fixed inset-y-0 right-0 flex w-full flex-col bg-white shadow-2xl focus:outline-none sm:w-[36rem] sm:max-w-full"
+        >
           <div className="flex items-center justify-between border-b border-slate-200 px-5 py-3">
             <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
             <Dialog.Close asChild>
@@ -244,7 +284,7 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                   aria-describedby={err("events") || err("flows") || err("audit") ? "data-sources-error" : undefined}
                 >
                   <legend className="mb-1 text-sm font-medium text-slate-800">Data Sources</legend>
-                  <div className="flex gap-6">
+                  <div className="flex flex-wrap gap-x-6 gap-y-1">
                     <label className="flex items-center gap-2 text-sm">
                       <input type="checkbox" className="h-4 w-4" {...register("events")} /> Events
                     </label>
@@ -277,6 +317,9 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                 ) : null}
                 <IndexerAckField register={register} error={err("indexerAck")} />
                 <SplunkMetadataFields register={register} errors={errors} />
+                <div ref={testResultRef} className="mt-4">
+                  <TestConnectionResult result={test.data} isTesting={test.isPending} />
+                </div>
                 {errors.root?.message ? (
                   <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-800">
                     {errors.root.message}
@@ -301,8 +344,7 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     </span>
                   </p>
                 </div>
-                <TestConnectionResult result={test.data} isTesting={test.isPending} />
-                <div className="flex justify-end gap-2">
+                <div className="flex flex-wrap justify-end gap-2">
                   <Button variant="secondary" onClick={onClose}>
                     Cancel
                   </Button>
@@ -310,8 +352,8 @@ export function IntegrationPanel({ integration, onClose }: { integration: TInteg
                     variant="secondary"
                     // Not `disabled`, which would drop keyboard focus to the page while the test runs.
                     aria-disabled={isBusy || undefined}
-                    onClick={(e) => {
-                      if (!isBusy) void onTest(e);
+                    onClick={() => {
+                      if (!isBusy) void onTest();
                     }}
                   >
                     {test.isPending ? "Testing…" : "Test connection"}

@@ -1,11 +1,14 @@
 "use client";
 
-import { useCanManage } from "@/components/auth/current-user";
 import Link from "next/link";
-import { Fragment } from "react";
+import { Fragment, type Ref } from "react";
+import { useCanManage } from "@/components/auth/current-user";
 import { Button } from "@/components/ui/button";
+import { DataTable, Td, type TColumn, type TSort } from "@/components/ui/data-table";
+import { formatLocalTime } from "@/components/ui/format-time";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Sparkline } from "@/components/ui/sparkline";
+import { StaleNotice } from "@/components/ui/stale-notice";
 import {
   deliveriesOf,
   formatBytes,
@@ -15,14 +18,11 @@ import {
   SOURCE_LABELS,
   summariseDelivery,
 } from "@/components/integrations/delivery-summary";
+import { ingestionHost, viewIntegrations, type TSortKey } from "@/components/integrations/integration-list-view";
 import { PauseButton } from "@/components/integrations/pause-button";
 import { StatusBadge } from "@/components/integrations/status-badge";
 import { useListIntegrations } from "@/components/integrations/use-list-integrations";
 import type { TIntegration } from "@/lib/integrations/schema";
-
-function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 function dataSources(integration: TIntegration): string {
   return [
@@ -34,10 +34,23 @@ function dataSources(integration: TIntegration): string {
     .join(", ");
 }
 
-const th = "px-2 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
-const td = "px-2 py-2 align-top text-sm";
 const small = "text-xs text-slate-600";
-const COLUMNS = 10;
+
+type TColumnKey = TSortKey | "app" | "sources" | "ingestionUrl" | "index" | "delivered" | "lag" | "created" | "actions";
+
+const COLUMNS: readonly TColumn<TColumnKey>[] = [
+  { key: "name", label: "Connector Name", isSortable: true },
+  { key: "app", label: "App" },
+  { key: "sources", label: "Data Sources" },
+  { key: "ingestionUrl", label: "Ingestion URL" },
+  { key: "index", label: "Index" },
+  { key: "status", label: "Status", isSortable: true },
+  { key: "lastDelivered", label: "Last Delivered", isSortable: true },
+  { key: "delivered", label: "Delivered" },
+  { key: "lag", label: "Lag" },
+  { key: "created", label: "Created" },
+  { key: "actions", label: "Actions", isLabelHidden: true },
+];
 
 /** What the row's sparkline shows, for screen readers and as its tooltip. */
 function lastHourLabel(perMinute: readonly number[]): string {
@@ -73,10 +86,12 @@ function BySource({
 
 function IntegrationRow({
   integration,
+  isStale,
   onEdit,
   onDelete,
 }: {
   integration: TIntegration;
+  isStale: boolean;
   onEdit: (integration: TIntegration) => void;
   onDelete: (integration: TIntegration) => void;
 }) {
@@ -85,33 +100,37 @@ function IntegrationRow({
   const isFailing = integration.status === "retrying" || integration.status === "error";
   return (
     <tr>
-      <td className={`${td} max-w-48 break-words`}>
+      <Td className="max-w-48 break-words">
         <Link href={`/integrations/${integration.id}`} className="font-medium text-brand hover:underline">
           {integration.name}
         </Link>
         {integration.description ? <div className={small}>{integration.description}</div> : null}
-      </td>
-      <td className={td}>Splunk</td>
-      <td className={td}>{dataSources(integration)}</td>
-      <td className={`${td} max-w-32 break-words`}>
+      </Td>
+      <Td>Splunk</Td>
+      <Td>{dataSources(integration)}</Td>
+      <Td className="max-w-48 break-all text-xs" title={integration.ingestionUrl}>
+        {ingestionHost(integration.ingestionUrl)}
+      </Td>
+      <Td className="max-w-32 break-words">
         {integration.index ?? <span className="text-slate-600">Token default</span>}
-      </td>
-      <td className={`${td} min-w-40`}>
+      </Td>
+      <Td className="min-w-40">
         <StatusBadge status={integration.status} detail={integration.statusDetail} />
         {isFailing && summary.lastErrorAt ? (
           <div className={small}>
-            Last error <RelativeTime iso={summary.lastErrorAt} />
+            {/* On old data a moving "45 seconds ago" would mislead: the exact time instead. */}
+            Last error {isStale ? formatLocalTime(summary.lastErrorAt) : <RelativeTime iso={summary.lastErrorAt} />}
           </div>
         ) : null}
-      </td>
-      <td className={`${td} whitespace-nowrap`}>
+      </Td>
+      <Td className="whitespace-nowrap">
         {integration.lastDeliveredAt ? (
           <RelativeTime iso={integration.lastDeliveredAt} />
         ) : (
           <span className="text-slate-600">Never</span>
         )}
-      </td>
-      <td className={td}>
+      </Td>
+      <Td>
         <div className="whitespace-nowrap">{formatRecords(summary.records)}</div>
         <BySource
           integration={integration}
@@ -123,8 +142,8 @@ function IntegrationRow({
             <Sparkline values={integration.deliveredPerMinute} label={lastHourLabel(integration.deliveredPerMinute)} />
           </div>
         ) : null}
-      </td>
-      <td className={td}>
+      </Td>
+      <Td>
         {deliveriesOf(integration).length === 0 ? (
           <span className="text-slate-600">Not started</span>
         ) : summary.lag ? (
@@ -138,15 +157,19 @@ function IntegrationRow({
         ) : (
           <span className="text-slate-600">Unknown</span>
         )}
-      </td>
-      <td className={`${td} text-xs`}>{formatDate(integration.createdAt)}</td>
-      <td className={`${td} text-right`}>
+      </Td>
+      <Td className="text-xs">
+        <time dateTime={integration.createdAt}>{formatLocalTime(integration.createdAt)}</time>
+      </Td>
+      <Td className="text-right">
         {canManage ? (
-          <div className="flex flex-col items-end">
+          <div className="flex flex-nowrap items-start justify-end gap-1">
             <Button variant="ghost" aria-label={`Edit ${integration.name}`} onClick={() => onEdit(integration)}>
               Edit
             </Button>
-            <PauseButton integration={integration} />
+            <div>
+              <PauseButton integration={integration} />
+            </div>
             <Button
               variant="ghost"
               className="text-red-700 hover:bg-red-50"
@@ -157,81 +180,97 @@ function IntegrationRow({
             </Button>
           </div>
         ) : null}
-      </td>
+      </Td>
     </tr>
   );
 }
 
 export function IntegrationsTable({
+  search,
+  onSearch,
+  searchRef,
+  sort,
+  onSort,
   onEdit,
   onDelete,
 }: {
+  search: string;
+  onSearch: (search: string) => void;
+  searchRef: Ref<HTMLInputElement>;
+  sort: TSort<TSortKey> | null;
+  onSort: (key: TSortKey) => void;
   onEdit: (integration: TIntegration) => void;
   onDelete: (integration: TIntegration) => void;
 }) {
   const canManage = useCanManage();
-  const { data, error, isPending } = useListIntegrations();
+  const { data, error, isPending, dataUpdatedAt } = useListIntegrations();
 
-  if (isPending) return <p className="text-sm text-slate-700">Loading integrations…</p>;
-  if (error && !data) {
+  const searchBox = (
+    <div className="mb-3 max-w-sm">
+      <label htmlFor="integration-search" className="mb-1 block text-sm font-medium text-slate-800">
+        Search integrations
+      </label>
+      <input
+        ref={searchRef}
+        id="integration-search"
+        type="search"
+        value={search}
+        onChange={(e) => onSearch(e.target.value)}
+        placeholder="Name, description or Ingestion URL"
+        autoComplete="off"
+        className="block w-full rounded border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-brand focus:ring-1 focus:ring-brand focus:outline-none"
+      />
+    </div>
+  );
+
+  if (isPending) {
     return (
-      <p role="alert" className="text-sm text-red-700">
-        The integrations could not be loaded: {error.message}
-      </p>
+      <>
+        {searchBox}
+        <p className="text-sm text-slate-700">Loading integrations…</p>
+      </>
     );
   }
+  if (error && !data) {
+    return (
+      <>
+        {searchBox}
+        <p role="alert" className="text-sm text-red-700">
+          The integrations could not be loaded: {error.message}
+        </p>
+      </>
+    );
+  }
+  const rows = viewIntegrations(data, search, sort);
+  const isStale = Boolean(error);
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200">
-        <caption className="sr-only">Integrated apps</caption>
-        <thead className="bg-slate-50">
-          <tr>
-            <th scope="col" className={th}>
-              Connector Name
-            </th>
-            <th scope="col" className={th}>
-              App
-            </th>
-            <th scope="col" className={th}>
-              Data Sources
-            </th>
-            <th scope="col" className={th}>
-              Index
-            </th>
-            <th scope="col" className={th}>
-              Status
-            </th>
-            <th scope="col" className={th}>
-              Last Delivered
-            </th>
-            <th scope="col" className={th}>
-              Delivered
-            </th>
-            <th scope="col" className={th}>
-              Lag
-            </th>
-            <th scope="col" className={th}>
-              Created
-            </th>
-            <th scope="col" className={th}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {data.length === 0 ? (
-            <tr>
-              <td colSpan={COLUMNS} className="px-3 py-8 text-center text-sm text-slate-700">
-                No integrations yet.{canManage ? " Click New to stream events and flows into Splunk." : ""}
-              </td>
-            </tr>
-          ) : (
-            data.map((integration) => (
-              <IntegrationRow key={integration.id} integration={integration} onEdit={onEdit} onDelete={onDelete} />
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <>
+      {searchBox}
+      <StaleNotice updatedAt={dataUpdatedAt} error={error} />
+      <DataTable
+        caption={`Integrated apps${search.trim() ? `, ${rows.length} of ${data.length} matching the search` : ""}`}
+        columns={COLUMNS}
+        sort={sort}
+        onSort={(key) => {
+          if (key === "name" || key === "status" || key === "lastDelivered") onSort(key);
+        }}
+        isEmpty={rows.length === 0}
+        emptyMessage={
+          data.length > 0
+            ? "No integrations match the search."
+            : `No integrations yet.${canManage ? " Click New to stream events and flows into Splunk." : ""}`
+        }
+      >
+        {rows.map((integration) => (
+          <IntegrationRow
+            key={integration.id}
+            integration={integration}
+            isStale={isStale}
+            onEdit={onEdit}
+            onDelete={onDelete}
+          />
+        ))}
+      </DataTable>
+    </>
   );
 }

@@ -1,5 +1,7 @@
+"use client";
+
 import type { ReactNode } from "react";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { RelativeTime, useNow } from "@/components/ui/relative-time";
 import {
   formatBytes,
   formatLag,
@@ -21,6 +23,24 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
 
 function Moment({ iso, none }: { iso: string | null; none: string }) {
   return iso ? <RelativeTime iso={iso} /> : <span className="text-slate-600">{none}</span>;
+}
+
+/**
+ * A next attempt in the past has not happened: it waits for a worker to pick it up, which
+ * "23 seconds ago" would hide.
+ */
+function NextAttempt({ iso }: { iso: string | null }) {
+  const now = useNow();
+  if (!iso) return <span className="text-slate-600">As soon as records arrive</span>;
+  if (now !== null && Date.parse(iso) <= now) {
+    return (
+      <>
+        Due since <RelativeTime iso={iso} />
+        <span className="block text-xs text-slate-600">waiting for a worker to take it</span>
+      </>
+    );
+  }
+  return <RelativeTime iso={iso} />;
 }
 
 /** How one data source of an integration is being delivered. */
@@ -65,7 +85,7 @@ export function SourceDelivery({ source, delivery }: { source: TSource; delivery
           </Item>
         ) : null}
         <Item term="Next attempt">
-          <Moment iso={delivery.nextAttemptAt} none="As soon as records arrive" />
+          <NextAttempt iso={delivery.nextAttemptAt} />
         </Item>
       </dl>
     </section>

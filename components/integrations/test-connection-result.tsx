@@ -1,3 +1,4 @@
+import { describeTestStep } from "@/components/integrations/test-step-words";
 import type { TTestResult, TTestStep } from "@/lib/delivery/test-connection";
 
 const MARKS: Record<TTestStep["status"], { mark: string; label: string; className: string }> = {
@@ -24,13 +25,14 @@ export function TestConnectionResult({ result, isTesting }: { result: TTestResul
             {result.steps.map((step) => {
               const mark = MARKS[step.status];
               return (
-                <li key={step.name} className="flex gap-2 text-xs">
+                <li key={step.name} className="flex gap-2 text-sm">
                   <span aria-hidden="true" className={`w-3 shrink-0 font-bold ${mark.className}`}>
                     {mark.mark}
                   </span>
                   <span className="min-w-0 break-words">
                     <span className="font-medium">{step.name}</span>{" "}
-                    <span className={`font-medium ${mark.className}`}>{mark.label}</span>: {step.detail}
+                    <span className={`font-medium ${mark.className}`}>{mark.label}</span>:{" "}
+                    {describeTestStep(step.status, step.detail)}
                   </span>
                 </li>
               );

@@ -1,8 +1,9 @@
 "use client";
 
 import { AlertDialog } from "radix-ui";
-import type { ReactNode } from "react";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { focusedElement, returnFocus } from "@/components/ui/return-focus";
 
 type TAction = { isPending: boolean; error: Error | null; reset: () => void };
 
@@ -19,6 +20,7 @@ export function ConfirmDialog({
   action,
   onConfirm,
   onClose,
+  fallbackFocus,
 }: {
   open: boolean;
   title: string;
@@ -28,7 +30,14 @@ export function ConfirmDialog({
   action: TAction;
   onConfirm: () => void;
   onClose: () => void;
+  /** Where focus goes on close when the control that opened the dialog is gone. */
+  fallbackFocus?: () => HTMLElement | null;
 }) {
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    // Before the dialog takes focus: the control that opened it.
+    if (open) opener.current = focusedElement();
+  }, [open]);
   return (
     <AlertDialog.Root
       open={open}
@@ -41,7 +50,10 @@ export function ConfirmDialog({
     >
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/40" />
-        <AlertDialog.Content className="fixed top-1/3 left-1/2 w-[28rem] max-w-[90vw] -translate-x-1/2 rounded bg-white p-5 shadow-xl">
+        <AlertDialog.Content
+          onCloseAutoFocus={(event) => returnFocus(event, opener.current, fallbackFocus)}
+          className="fixed top-1/3 left-1/2 w-[28rem] max-w-[90vw] -translate-x-1/2 rounded bg-white p-5 shadow-xl"
+        >
           <AlertDialog.Title className="text-lg font-semibold">{title}</AlertDialog.Title>
           <AlertDialog.Description className="mt-2 text-sm text-slate-700">{description}</AlertDialog.Description>
           {action.error ? (

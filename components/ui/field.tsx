@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { inScreenWords } from "@/components/ui/field-words";
 
 /** A labelled form field with its hint and its error, wired for screen readers. */
 export function Field({
@@ -32,7 +33,7 @@ export function Field({
       ) : null}
       {error ? (
         <p id={`${id}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
-          {error}
+          {inScreenWords(error, label)}
         </p>
       ) : null}
     </div>

@@ -7,7 +7,13 @@ const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "always
 
 /** A local date and time, for when the exact moment matters (tooltips, logs, long ago). */
 export function formatLocalTime(date: Date | string): string {
-  return new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  // The zone is spelled out: administrators in several time zones read the same console.
+  return new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "long" });
+}
+
+/** A time of day with its zone, for "Not updated since 17:42 UTC". */
+export function formatClockTime(date: Date | string | number): string {
+  return new Date(date).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 }
 
 /**

@@ -28,6 +28,15 @@ function subscribe(listener: () => void) {
   };
 }
 
+/** The page's clock, ticking each second while shown; null while rendering on the server. */
+export function useNow(): number | null {
+  return useSyncExternalStore(
+    subscribe,
+    () => nowMs,
+    () => null,
+  );
+}
+
 /**
  * A moment as "2 minutes ago" (or "in 30 seconds"), kept current as time passes; the
  * local date and time in its tooltip. The server renders the local time, since it

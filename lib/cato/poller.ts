@@ -144,9 +144,10 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     const multi = redis.multi().hset(statusKey, {
       state: worst?.state ?? "polling",
       detail: worst?.detail ?? "",
-      lastPollAt: new Date().toISOString(),
       caughtUp: isEventsCaughtUp ? "1" : "0",
     });
+    // "Last successful call": only a reply whose page was taken counts.
+    if (extra.fetched !== undefined) multi.hset(statusKey, "lastPollAt", new Date().toISOString());
     if (extra.fetched) multi.hincrby(statusKey, `fetched:${extra.feed}`, extra.fetched);
     if (extra.newestMs) {
       // Keep the newest of all: HSET only when larger, in a script-free way (read-compare is racy

@@ -106,6 +106,7 @@ export async function findEvents(query: TEventQuery): Promise<TEventPage> {
     ]);
   }
   const events: TEventView[] = [];
+  const subType = query.subType?.toLowerCase();
   let before = query.before;
   let scanned = 0;
   try {
@@ -116,7 +117,8 @@ export async function findEvents(query: TEventQuery): Promise<TEventPage> {
         scanned++;
         before = entry.marker;
         if (query.type && entry.eventType !== query.type) continue;
-        if (query.subType && entry.eventSubType !== query.subType) continue;
+        // Sub-types are matched ignoring case: "internet firewall" finds "Internet Firewall".
+        if (subType && entry.eventSubType.toLowerCase() !== subType) continue;
         events.push(toEventView(entry, entry.json, false));
         if (events.length === query.limit) break;
       }

@@ -249,8 +249,30 @@ export async function createIntegration(input: unknown, caller: TCaller): Promis
 
 /** Pause and resume have their own audit actions; any other change is an edit naming its fields. */
 function updateAction(fields: string[], paused: boolean | undefined): TAuditAction {
-  if (fields.length === 1 && paused !== undefined) return paused ? "integration.paused" : "integration.resumed";
+  if (paused !== undefined && fields.length === 1 && fields[0] === "paused") {
+    return paused ? "integration.paused" : "integration.resumed";
+  }
   return "integration.updated";
+}
+
+type TChange = { from: unknown; to: unknown } | { secret: true };
+
+/**
+ * What an edit really changed, field by field: the panel sends every field, the trail
+ * lists only those whose value differs, before → after. A new API key is named, never shown.
+ */
+function changesOf(data: Record<string, unknown>, current: Record<string, unknown>): Record<string, TChange> {
+  const changes: Record<string, TChange> = {};
+  for (const [field, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (field === "apiKey") {
+      changes.apiKey = { secret: true };
+      continue;
+    }
+    const before = current[field] ?? null;
+    if (JSON.stringify(before) !== JSON.stringify(value)) changes[field] = { from: before, to: value };
+  }
+  return changes;
 }
 
 export async function updateIntegration(id: string, input: unknown, caller: TCaller): Promise<TIntegration> {
@@ -280,7 +302,8 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
   const destinationChanged = ["ingestionUrl", "apiKey", "index", "eventFilter", "paused"].some(
     (field) => data[field as keyof typeof data] !== undefined,
   );
-  const fields = Object.keys(data).filter((k) => data[k as keyof typeof data] !== undefined);
+  const changes = changesOf(data, current as unknown as Record<string, unknown>);
+  const fields = Object.keys(changes);
   try {
     const row = await db().$transaction(async (tx) => {
       const updated = await tx.integration.update({
@@ -316,11 +339,8 @@ export async function updateIntegration(id: string, input: unknown, caller: TCal
       await recordAudit(tx, caller, {
         action: updateAction(fields, data.paused),
         target: { type: "integration", id: current.id, label: updated.name },
-        // Field names only: the API key's value never enters the trail.
-        details: {
-          fields,
-          ...(data.name !== undefined && data.name !== current.name ? { previousName: current.name } : {}),
-        },
+        // The API key's value never enters the trail: only that it changed.
+        details: { fields, changes } as Prisma.InputJsonObject,
       });
       return updated;
     });
@@ -402,9 +422,15 @@ async function auditTest(
 }
 
 /** Tests an integration that is not saved: the same body as a create, plus sendTestEvent. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export async function testNewIntegration(input: unknown, caller: TCaller): Promise<TTestResult> {
   const { sendTestEvent, rest } = takeTestFlag(input);
-  const data = parseOrThrow(schemas().create, rest);
+  // A destination can be tested before the connector has a name: the name plays no part.
+  const named = isRecord(rest) && rest.name === undefined ? { ...rest, name: "Unnamed" } : rest;
+  const data = parseOrThrow(schemas().create, named);
   checkDestination(data.ingestionUrl);
   const result = await runTest(
     { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index, indexerAck: data.indexerAck },

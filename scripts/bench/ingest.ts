@@ -1,41 +1,106 @@
 /**
- * Ingest throughput: how many records a second POST /api/feeds/events appends, in
- * batches of 5,000 records of about 1.5 KB, through the real web app over HTTP into
- * a real Redis; and the same appends made directly to the feed store, to show what
- * HTTP and validation cost. Prints a table; returns it for docs/benchmarks.md.
+ * Ingest over HTTP: how many records and MB a second POST /api/feeds/events appends
+ * through the real web server (scripts/serve.ts, Next's routing) into a real Redis, for
+ * simulator-sized events of about 1.5 KB in requests of 1 MB, 8 MB and 30 MB; and a drill
+ * that holds 200 unauthenticated 10 MB uploads open at once, measuring the web process'
+ * memory and whether /api/health/live keeps answering meanwhile.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { appendRecords } from "@/lib/feeds/feed-store";
-import { parseFeedRecords } from "@/lib/feeds/ingest";
-import { createSimulator } from "@/lib/simulator/generator";
 import { freePort, startChild, stopChild, waitFor } from "../lib/processes";
 import { startEmbeddedRedis } from "../lib/embedded-redis";
 
-const BATCH = 5000;
-const ROUNDS = 20;
+const REQUEST_MB = [1, 8, 30];
+/** Bytes sent per request size per run: enough requests for a stable figure. */
+const BYTES_PER_RUN = 60 * 1024 * 1024;
 const REPEATS = 3;
+const UPLOADS = 200;
+const UPLOAD_BYTES = 10 * 1024 * 1024;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function makeBatches(count: number): string[] {
-  const simulator = createSimulator({ seed: 7, largeRawDataEvery: 0 });
-  const batches: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { events } = simulator.generate({ nowMs: 1764368000000 + i * 1000, eventCount: BATCH, flowCount: 0 });
-    batches.push(JSON.stringify(events));
+/** A JSON array of events of about 1.5 KB each, `megabytes` MB in all. */
+function makeBody(megabytes: number): { body: Blob; records: number } {
+  const records: string[] = [];
+  let size = 2;
+  let i = 0;
+  while (size < megabytes * 1024 * 1024 - 1600) {
+    const event = JSON.stringify({
+      event_type: "Security",
+      event_sub_type: "IPS",
+      time: String(1764368000000 + i),
+      src_ip: `10.0.${i % 250}.${i % 200}`,
+      dest_ip: "203.0.113.7",
+      action: "Block",
+      rule: `rule-${i % 97}`,
+      raw_data: "r".repeat(1400),
+    });
+    records.push(event);
+    size += event.length + 1;
+    i++;
   }
-  return batches;
+  return { body: new Blob([`[${records.join(",")}]`]), records: records.length };
+}
+
+/** The web server's process: the child of `npm start` running scripts/serve.ts. */
+function webPid(parentPid: number): number | null {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== parentPid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("scripts/serve.ts")) return Number(entry);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return null;
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** One unauthenticated upload declaring 10 MB, sent as fast as the server takes it; its status or error. */
+function unauthenticatedUpload(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const request = httpRequest(
+      {
+        method: "POST",
+        host: "127.0.0.1",
+        port,
+        path: "/api/feeds/events",
+        headers: { "content-type": "application/json", "content-length": UPLOAD_BYTES },
+        agent: false,
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(String(response.statusCode)));
+      },
+    );
+    request.on("error", (error) => resolve((error as NodeJS.ErrnoException).code ?? "error"));
+    const piece = Buffer.alloc(64 * 1024, "[");
+    let sent = 0;
+    const pump = () => {
+      while (sent < UPLOAD_BYTES) {
+        sent += piece.length;
+        if (!request.write(piece)) return void request.once("drain", pump);
+      }
+      request.end();
+    };
+    pump();
+  });
 }
 
 export async function benchIngest(): Promise<string> {
-  const batches = makeBatches(ROUNDS);
-  const avgBytes = Math.round(batches.reduce((n, b) => n + Buffer.byteLength(b), 0) / (ROUNDS * BATCH));
   const dataDir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
   const redis = await startEmbeddedRedis(dataDir);
   const port = await freePort();
@@ -50,13 +115,14 @@ export async function benchIngest(): Promise<string> {
     ADMIN_EMAIL: "bench@example.com",
     ADMIN_PASSWORD: "bench passphrase 2026",
   };
-  // The web app alone: ingest touches Redis only, but the app wants its full configuration.
-  const web = startChild("start", process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: "ignore" });
+  const start = startChild("start", process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env,
+    stdio: "ignore",
+  });
   const base = `http://127.0.0.1:${port}`;
   const client = new Redis(redis.url);
-  const rows: string[] = [];
   try {
-    await waitFor(async () => (await fetch(`${base}/api/health/live`)).ok, 300_000, "the web app");
+    await waitFor(async () => (await fetch(`${base}/api/health/live`)).ok, 600_000, "the web app");
     const signIn = await fetch(`${base}/api/auth/sign-in`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -64,41 +130,84 @@ export async function benchIngest(): Promise<string> {
     });
     if (!signIn.ok) throw new Error(`sign-in answered ${signIn.status}: ${await signIn.text()}`);
     const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
-    const httpRates: number[] = [];
-    const directRates: number[] = [];
-    for (let r = 0; r < REPEATS; r++) {
-      await client.del("feed:events");
-      let started = performance.now();
-      for (const body of batches) {
-        const response = await fetch(`${base}/api/feeds/events`, {
-          method: "POST",
-          headers: { "content-type": "application/json", cookie },
-          body,
-        });
-        if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-      }
-      httpRates.push((ROUNDS * BATCH) / ((performance.now() - started) / 1000));
 
-      await client.del("feed:events");
-      started = performance.now();
-      for (const body of batches) {
-        await appendRecords(client, "events", parseFeedRecords("events", body, "application/json"), 1_000_000);
+    const rows = [
+      "| Request size | Records per request | Records/s, median (min–max) of 3 runs | MB/s, median |",
+      "| --- | --- | --- | --- |",
+    ];
+    let recordSize = 0;
+    for (const megabytes of REQUEST_MB) {
+      const { body, records } = makeBody(megabytes);
+      recordSize = Math.round(body.size / records);
+      const requests = Math.max(2, Math.round(BYTES_PER_RUN / body.size));
+      const rates: number[] = [];
+      const mbRates: number[] = [];
+      for (let r = 0; r < REPEATS; r++) {
+        await client.del("feed:events");
+        const started = performance.now();
+        for (let i = 0; i < requests; i++) {
+          const response = await fetch(`${base}/api/feeds/events`, {
+            method: "POST",
+            headers: { "content-type": "application/json", cookie },
+            body,
+          });
+          if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+          await response.arrayBuffer();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        rates.push((requests * records) / seconds);
+        mbRates.push((requests * body.size) / 1024 / 1024 / seconds);
       }
-      directRates.push((ROUNDS * BATCH) / ((performance.now() - started) / 1000));
+      const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
+      rows.push(
+        `| ${megabytes} MB | ${records.toLocaleString("en-US")} | ${fmt(median(rates))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${median(mbRates).toFixed(1)} |`,
+      );
+      process.stdout.write(`  ingest ${megabytes} MB requests: ${fmt(median(rates))} records/s\n`);
     }
-    const fmt = (values: number[]) =>
-      `${Math.round(median(values)).toLocaleString("en-US")} (${Math.round(Math.min(...values)).toLocaleString("en-US")}–${Math.round(Math.max(...values)).toLocaleString("en-US")})`;
-    rows.push(
-      `| Path | records/s, median (min–max) of ${REPEATS} runs |`,
-      "| --- | --- |",
-      `| POST /api/feeds/events over HTTP (parse, validate, append) | ${fmt(httpRates)} |`,
-      `| Same parse, validate and append in-process (no HTTP) | ${fmt(directRates)} |`,
-    );
-    const table = `${ROUNDS} batches of ${BATCH.toLocaleString("en-US")} simulator events, ${avgBytes.toLocaleString("en-US")} bytes per record on average, into Redis with its append-only file on.\n\n${rows.join("\n")}\n`;
-    return table;
+    await client.del("feed:events");
+
+    // 200 unauthenticated 10 MB uploads at once.
+    const pid = webPid(start.pid!);
+    if (!pid) throw new Error("the web server's process was not found");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const before = rssMb(pid);
+    let peak = before;
+    let healthAnswered = 0;
+    let healthFailed = 0;
+    let isRunning = true;
+    const sampler = (async () => {
+      while (isRunning) {
+        peak = Math.max(peak, rssMb(pid));
+        try {
+          const response = await fetch(`${base}/api/health/live`, { signal: AbortSignal.timeout(5000) });
+          if (response.ok) healthAnswered++;
+          else healthFailed++;
+        } catch {
+          healthFailed++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const outcomes = await Promise.all(Array.from({ length: UPLOADS }, () => unauthenticatedUpload(port)));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    isRunning = false;
+    await sampler;
+    const after = rssMb(pid);
+    const counts = new Map<string, number>();
+    for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    const outcomeText = [...counts].map(([outcome, count]) => `${count} × ${outcome}`).join(", ");
+
+    return [
+      `POST /api/feeds/events with a session cookie, one request at a time, JSON arrays of events of ${recordSize.toLocaleString("en-US")} bytes on average, about ${BYTES_PER_RUN / 1024 / 1024} MB per run and size, into Redis with its append-only file on.`,
+      "",
+      ...rows,
+      "",
+      `${UPLOADS} unauthenticated uploads declaring ${UPLOAD_BYTES / 1024 / 1024} MB each, sent at once: web process RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB (+${(peak - before).toFixed(0)} MB), ${after.toFixed(0)} MB after; replies: ${outcomeText}; /api/health/live answered ${healthAnswered} of ${healthAnswered + healthFailed} probes meanwhile.`,
+      "",
+    ].join("\n");
   } finally {
     client.disconnect();
-    await stopChild(web, 20_000);
+    await stopChild(start, 20_000);
     await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -13,8 +13,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmbeddedPostgres } from "./embedded-postgres";
-import { REDIS_INSTALL, RedisUnavailableError, startEmbeddedRedis } from "./embedded-redis";
 
 export type TestServices = {
   /** A PostgreSQL URL whose role may create and drop databases. */
@@ -27,8 +25,48 @@ export type TestServices = {
 };
 
 const REAPER = fileURLToPath(new URL("./reaper.mjs", import.meta.url));
+const MAIN = fileURLToPath(new URL("./test-services-main.ts", import.meta.url));
 
+/**
+ * The servers of a test run. Embedded ones are started by a child process
+ * (test-services-main.ts): the embedded-postgres package installs an exit hook that
+ * ends its process with code 0, which in the test runner would turn a failed run into
+ * a passing one. The child stops them when its stdin closes, that is when this process
+ * ends or calls `stop()`.
+ */
 export async function startTestServices(env: NodeJS.ProcessEnv = process.env): Promise<TestServices> {
+  const givenPg = env.TEST_PG_URL?.trim();
+  const givenRedis = env.TEST_REDIS_URL?.trim();
+  if (givenPg && givenRedis) {
+    return { pgUrl: givenPg, redisUrl: givenRedis, embedded: { pg: false, redis: false }, stop: async () => {} };
+  }
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], { env, stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.setEncoding("utf8");
+    child.stdout!.on("data", (chunk: string) => {
+      out += chunk;
+      const end = out.indexOf("\n");
+      if (end >= 0) resolve(out.slice(0, end));
+    });
+    child.once("exit", (code) => reject(new Error(`The test servers could not start (exit ${code}); see above.`)));
+  });
+  const started = JSON.parse(line) as Omit<TestServices, "stop">;
+  return {
+    ...started,
+    stop: async () => {
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
+
+/** Starts the servers in this process: only for test-services-main.ts (see startTestServices). */
+export async function startTestServicesHere(env: NodeJS.ProcessEnv = process.env): Promise<TestServices> {
+  // Imported here, not above: importing embedded-postgres installs its exit hook.
+  const { startEmbeddedPostgres } = await import("./embedded-postgres");
+  const { REDIS_INSTALL, RedisUnavailableError, startEmbeddedRedis } = await import("./embedded-redis");
   const givenPg = env.TEST_PG_URL?.trim();
   const givenRedis = env.TEST_REDIS_URL?.trim();
   if (givenPg && givenRedis) {

@@ -16,7 +16,7 @@
  *
  * `client(...).fetch(path, init)` is the global fetch with the caller's credentials
  * added; `raw(...)` sends bytes exactly as given (a declared Content-Length, a body
- * sent slowly or never) over node:http. `product()` holds the base URL, the accounts,
+ * sent slowly or never, from another loopback address) over node:http. `product()` holds the base URL, the accounts,
  * the product's own DATABASE_URL / REDIS_URL and its log files. The product is shared
  * by every HTTP test file of the run: make names unique, and do not change the Admin's
  * password or role. Sign-ins are limited per client address: sign in through
@@ -118,6 +118,8 @@ export function raw(
     body?: string | Buffer;
     write?: (request: import("node:http").ClientRequest) => Promise<void>;
     end?: boolean;
+    /** The loopback address to connect from (127.0.0.2, …): a client address of its own. */
+    localAddress?: string;
   } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -130,17 +132,19 @@ export function raw(
         path: target.pathname + target.search,
         headers: options.headers,
         agent: false,
+        localAddress: options.localAddress,
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () =>
+        response.on("end", () => {
+          request.destroy(); // a body still unsent (declared but never written) is not waited for
           resolve({
             status: response.statusCode ?? 0,
             headers: response.headers,
             body: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
+          });
+        });
         response.on("error", reject);
       },
     );

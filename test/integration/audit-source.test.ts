@@ -132,7 +132,10 @@ describe("Audit Trail as a data source", () => {
     await publish();
     expect(await runPump(ctx(), created.id, "audit", 10_000)).toBe("caught-up");
     expect(receivedRecords()).toEqual([
-      expect.objectContaining({ action: "integration.updated", details: { fields: ["audit"] } }),
+      expect.objectContaining({
+        action: "integration.updated",
+        details: { fields: ["audit"], changes: { audit: { from: false, to: true } } },
+      }),
     ]);
     expect((await findIntegration(created.id)).audit).toBe(true);
   });

@@ -569,7 +569,10 @@ describe("audit trail", () => {
       expect(JSON.stringify(row)).not.toContain(NEW_TOKEN);
     }
     expect(rows[1]).toMatchObject({ actorType: "user", userAgent: "audit-test/1.0" });
-    expect(rows[2].details).toEqual({ fields: ["apiKey", "index"] });
+    expect(rows[2].details).toEqual({
+      fields: ["apiKey", "index"],
+      changes: { apiKey: { secret: true }, index: { from: null, to: "soc" } },
+    });
     expect(rows[6]).toMatchObject({
       actorType: "anonymous",
       outcome: "failure",
@@ -578,6 +581,39 @@ describe("audit trail", () => {
 
     const page = await call("/api/audit", "GET", { headers: await bearer("viewer") });
     expect(page.status).toBe(200);
+  });
+
+  it("records of an edit that re-sends every field only the fields whose value changed", async () => {
+    const admin = await bearer("admin");
+    const body = {
+      name: `Resent ${Date.now()}`,
+      description: "",
+      ingestionUrl: "https://splunk.example.com",
+      index: "main",
+      events: true,
+      flows: false,
+      audit: false,
+      eventFilter: [],
+      errorEvents: true,
+    };
+    const created = await call("/api/integrations", "POST", { headers: admin, body: { ...body, apiKey: TOKEN } });
+    const { id } = (await created.json()) as { id: string };
+    // As the Edit panel sends it: every field, one of them changed.
+    const edited = await call(
+      `/api/integrations/${id}`,
+      "PATCH",
+      {
+        headers: admin,
+        body: { ...body, description: "Paris office", index: "main" },
+      },
+      { id },
+    );
+    expect(edited.status).toBe(200);
+    const entry = await latestAudit("integration.updated");
+    expect(entry?.details).toEqual({
+      fields: ["description"],
+      changes: { description: { from: "", to: "Paris office" } },
+    });
   });
 
   it("names the API key that made a change, and filters by user and action, newest first", async () => {

@@ -157,6 +157,7 @@ describe("Cato poller", () => {
     const failed = await findCatoAccount("admin");
     expect(failed.status.detail).toMatch(/Cato refused the call: permission denied: invalid API key/);
     expect(JSON.stringify(failed)).not.toContain("wrong-key-0123456789abcdef");
+    expect(failed.status.lastPollAt).toBeNull();
     expect(await redis.xlen("feed:events")).toBe(0);
 
     await connect({ apiKey: CATO_KEY });

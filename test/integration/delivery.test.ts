@@ -179,7 +179,12 @@ describe("delivery to Splunk HEC", () => {
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("waiting");
     const status = await findIntegration(created.id);
     expect(status).toMatchObject({ status: "retrying", statusDetail: expect.stringMatching(/refused the connection/) });
-    await updateIntegration(created.id, { ingestionUrl: fixture.receiver.url }, SYSTEM_CALLER);
+    // A new destination takes the key again: the stored one goes only where it was saved for.
+    await updateIntegration(
+      created.id,
+      { ingestionUrl: fixture.receiver.url, apiKey: fixture.receiver.token },
+      SYSTEM_CALLER,
+    );
     expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
     expect(fixture.receiver.received()).toHaveLength(1);
   });
