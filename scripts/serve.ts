@@ -11,6 +11,7 @@
  * before a route has checked who sends it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import next from "next";
 import { ConfigError, readStartEnv } from "@/lib/env";
 import { AppError, toProblem } from "@/lib/errors";
@@ -40,19 +41,37 @@ function hasBody(req: IncomingMessage): boolean {
   return Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
 }
 
-/** Closes the connection of a reply sent before its request's body was read, without reading it. */
+/**
+ * Closes the connection of a reply sent before its request's body was read, without
+ * taking the body in. Node would destroy the socket as soon as the reply is out; with
+ * the client's body still arriving, the kernel then answers with a reset, and a client
+ * still writing sees EPIPE or ECONNRESET instead of the 401 or 413 it was sent. So the
+ * close lingers: the reply and a FIN go out, what still arrives is read and dropped for
+ * UNREAD_BODY_GRACE_MS, and only then is the socket destroyed.
+ */
 function closeUnreadBody(req: IncomingMessage, res: ServerResponse) {
+  // Captured now: by the time the reply is written, Next may have let go of req.socket.
+  const socket = req.socket;
   // The reply says so (Connection: close), so that no client sends its next request on it.
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((...args: unknown[]) => {
-    if (!req.complete) res.shouldKeepAlive = false;
+    if (!req.complete) {
+      res.shouldKeepAlive = false;
+      lingerOnClose(socket);
+    }
     return writeHead(...args);
   }) as typeof res.writeHead;
-  res.once("finish", () => {
-    if (req.complete) return;
-    req.socket.end();
-    setTimeout(() => req.socket.destroy(), UNREAD_BODY_GRACE_MS).unref();
-  });
+}
+
+/** Replaces the socket's close-after-reply with a lingering one (see closeUnreadBody). */
+function lingerOnClose(socket: Socket) {
+  const lingering = socket as Socket & { destroySoon?: () => void };
+  lingering.destroySoon = () => {
+    socket.end();
+    // The request was dumped (its bytes are parsed and dropped), so reading costs no memory.
+    socket.resume();
+    setTimeout(() => socket.destroy(), UNREAD_BODY_GRACE_MS).unref();
+  };
 }
 
 function headerOf(req: IncomingMessage, name: string): string | null {
