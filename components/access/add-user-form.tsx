@@ -11,6 +11,7 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { ROLES } from "@/lib/auth/caller";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { ZCreateUser } from "@/lib/auth/schema";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 const FIELDS = ["email", "password", "role"] as const;
 const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters. Give it to the user through a channel of its own.`;
@@ -24,6 +25,7 @@ export function AddUserForm() {
     handleSubmit,
     reset,
     setError,
+    clearErrors,
     formState: { errors },
   } = useForm({
     resolver: zodResolver(ZCreateUser),
@@ -31,6 +33,7 @@ export function AddUserForm() {
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
+  useClearOnNextAction(Boolean(errors.root), () => clearErrors("root"));
 
   const onSubmit = handleSubmit(async (values) => {
     setAdded(null);

@@ -6,6 +6,7 @@ import { useUpdateUser } from "@/components/access/use-update-user";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 import type { TUser } from "@/lib/auth/users";
 
 /** "Make Admin" for a Viewer, "Make Viewer" for an Admin; the server keeps the last Admin. */
@@ -16,6 +17,7 @@ export function ChangeRoleButton({ user, isSelf }: { user: TUser; isSelf: boolea
   const verb = `Make ${ROLE_LABELS[role]}`;
   // Giving up one's own Admin role cannot be undone by oneself: it asks first.
   const [isConfirming, setIsConfirming] = useState(false);
+  useClearOnNextAction(Boolean(update.error) && !isConfirming, update.reset);
   const change = () =>
     update.mutate(
       { id: user.id, role },

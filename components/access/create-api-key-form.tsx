@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { ROLES } from "@/lib/auth/caller";
 import { ZCreateApiKey } from "@/lib/auth/schema";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 const FIELDS = ["name", "role"] as const;
 
@@ -21,6 +22,7 @@ export function CreateApiKeyForm() {
     handleSubmit,
     reset,
     setError,
+    clearErrors,
     setFocus,
     formState: { errors },
   } = useForm({
@@ -29,6 +31,7 @@ export function CreateApiKeyForm() {
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
+  useClearOnNextAction(Boolean(errors.root), () => clearErrors("root"));
 
   const onSubmit = handleSubmit(async (values) => {
     try {

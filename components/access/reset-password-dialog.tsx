@@ -10,6 +10,7 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { ZUpdateUser } from "@/lib/auth/schema";
 import type { TUser } from "@/lib/auth/users";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 const HINT = `At least ${PASSWORD_MIN_LENGTH} characters. The user is signed out everywhere and signs in with this one.`;
 
@@ -54,6 +55,7 @@ function ResetPasswordForm({
     register,
     handleSubmit,
     setError,
+    clearErrors,
     formState: { errors },
   } = useForm({
     resolver: zodResolver(ZUpdateUser),
@@ -61,6 +63,7 @@ function ResetPasswordForm({
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
+  useClearOnNextAction(Boolean(errors.root), () => clearErrors("root"));
 
   const onSubmit = handleSubmit(async ({ password }) => {
     try {

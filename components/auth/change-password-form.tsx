@@ -6,12 +6,14 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { placeServerErrors } from "@/components/ui/server-errors";
 import { requestJson } from "@/lib/api-client";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 type TErrors = Partial<Record<"currentPassword" | "newPassword" | "confirm" | "form", string>>;
 
 /** The signed-in user's own password; other sessions of theirs end, this one stays. */
 export function ChangePasswordForm() {
   const [errors, setErrors] = useState<TErrors>({});
+  useClearOnNextAction(Boolean(errors.form), () => setErrors((current) => ({ ...current, form: undefined })));
   const [isPending, setIsPending] = useState(false);
   const [isDone, setIsDone] = useState(false);
 

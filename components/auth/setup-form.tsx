@@ -6,12 +6,14 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { placeServerErrors } from "@/components/ui/server-errors";
 import { requestJson } from "@/lib/api-client";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 type TErrors = Partial<Record<"setupCode" | "email" | "password" | "confirm" | "form", string>>;
 
 /** First run: the setup code from the server's data directory, then the first Admin's email and password. */
 export function SetupForm() {
   const [errors, setErrors] = useState<TErrors>({});
+  useClearOnNextAction(Boolean(errors.form), () => setErrors((current) => ({ ...current, form: undefined })));
   const [isPending, setIsPending] = useState(false);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {

@@ -14,6 +14,7 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { applyServerErrors } from "@/components/ui/server-errors";
 import { CATO_REGIONS, CATO_REGION_IDS } from "@/lib/cato/regions";
 import { ZPutCatoAccountInput, type TCatoAccount } from "@/lib/cato/schema";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 const FIELDS = ["accountId", "apiKey", "region", "events", "audit", "enabled"] as const;
 type TForm = { accountId: string; apiKey: string; region: string; events: boolean; audit: boolean; enabled: boolean };
@@ -29,6 +30,7 @@ function AccountForm({ account }: { account: TCatoAccount }) {
     handleSubmit,
     getValues,
     setError,
+    clearErrors,
     formState: { errors },
   } = useForm<TForm>({
     resolver: zodResolver(ZPutCatoAccountInput) as unknown as Resolver<TForm>,
@@ -43,6 +45,8 @@ function AccountForm({ account }: { account: TCatoAccount }) {
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
+  useClearOnNextAction(Boolean(errors.root), () => clearErrors("root"));
+  useClearOnNextAction(Boolean(test.error), test.reset);
 
   const onSubmit = handleSubmit(async (values) => {
     try {

@@ -10,6 +10,7 @@ import { announce, SuccessNotice } from "@/components/ui/notice";
 import { StaleNotice } from "@/components/ui/stale-notice";
 import { DeleteIntegrationDialog } from "@/components/integrations/delete-integration-dialog";
 import { deliveriesOf } from "@/components/integrations/delivery-summary";
+import { describeCondition } from "@/components/integrations/filter-words";
 import { IntegrationActivity } from "@/components/integrations/integration-activity";
 import { IntegrationPanel } from "@/components/integrations/integration-panel";
 import { PauseButton } from "@/components/integrations/pause-button";
@@ -59,9 +60,18 @@ function Settings({ integration }: { integration: TIntegration }) {
       <Setting term="Index">{integration.index ?? "The token's default index"}</Setting>
       <Setting term="Data Sources">{sources.join(", ")}</Setting>
       <Setting term="Event filter">
-        {conditions === 0
-          ? "None: every event is sent"
-          : `${conditions} ${conditions === 1 ? "condition" : "conditions"}`}
+        {conditions === 0 ? (
+          "None: every event is sent"
+        ) : (
+          <>
+            An event is sent when it matches {conditions === 1 ? "this condition" : `all ${conditions} conditions`}:
+            <ul className="list-disc pl-5">
+              {integration.eventFilter.map((condition, i) => (
+                <li key={i}>{describeCondition(condition)}</li>
+              ))}
+            </ul>
+          </>
+        )}
       </Setting>
       <Setting term="Host">
         <span className="font-mono text-xs">{integration.hecHost}</span>
@@ -135,10 +145,10 @@ export function IntegrationDetails({ id }: { id: string }) {
       <BackLink />
       <SuccessNotice />
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0">
+        <div className="min-w-0 flex-1 basis-80">
           <h1 className="mb-1 text-xl font-semibold break-words">{data.name}</h1>
           {data.description ? <p className="mb-2 text-sm text-slate-700">{data.description}</p> : null}
-          <StatusBadge status={data.status} detail={data.statusDetail} />
+          <StatusBadge status={data.status} detail={data.statusDetail} isWide />
         </div>
         {canManage ? (
           <div className="flex flex-wrap items-start gap-2">

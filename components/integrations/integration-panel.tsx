@@ -17,6 +17,7 @@ import { useTestIntegration } from "@/components/integrations/use-test-integrati
 import { useGetSettings } from "@/components/settings/use-get-settings";
 import { DEFAULT_SPLUNK_METADATA } from "@/lib/hec/metadata";
 import { integrationFormSchema, type TIntegration, type TIntegrationFormValues } from "@/lib/integrations/schema";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 /** Stands in for a Connector Name not yet typed, so that the rest validates for a test. */
 const UNNAMED = "Unnamed";
@@ -114,6 +115,7 @@ export function IntegrationPanel({
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
+  useClearOnNextAction(Boolean(errors.root), () => clearErrors("root"));
   const isBusy = save.isPending || test.isPending;
   const testResultRef = useRef<HTMLDivElement>(null);
   const testResult = test.data;

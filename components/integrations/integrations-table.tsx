@@ -24,9 +24,10 @@ import { StatusBadge } from "@/components/integrations/status-badge";
 import { useListIntegrations } from "@/components/integrations/use-list-integrations";
 import type { TIntegration } from "@/lib/integrations/schema";
 
+/** The data sources, with "Events (filtered)" when only some events are sent. */
 function dataSources(integration: TIntegration): string {
   return [
-    integration.events ? "Events" : null,
+    integration.events ? (integration.eventFilter.length > 0 ? "Events (filtered)" : "Events") : null,
     integration.flows ? "Flows" : null,
     integration.audit ? "Audit Trail" : null,
   ]

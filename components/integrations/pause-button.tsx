@@ -1,6 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
+import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 import { usePauseIntegration } from "@/components/integrations/use-pause-integration";
 import type { TIntegration } from "@/lib/integrations/schema";
 
@@ -14,6 +15,7 @@ export function PauseButton({
 }) {
   const pause = usePauseIntegration();
   const verb = integration.paused ? "Resume" : "Pause";
+  useClearOnNextAction(Boolean(pause.error), pause.reset);
   return (
     <>
       <Button

@@ -48,11 +48,11 @@ export function SourceDelivery({ source, delivery }: { source: TSource; delivery
   const headingId = `delivery-${source}-heading`;
   return (
     <section aria-labelledby={headingId} className="rounded border border-slate-200 bg-white p-4">
-      <div className="mb-3 flex items-start justify-between gap-3">
-        <h3 id={headingId} className="font-semibold">
+      <div className="mb-3">
+        <h3 id={headingId} className="mb-1 font-semibold">
           {SOURCE_LABELS[source]}
         </h3>
-        <StatusBadge status={delivery.status} detail={delivery.statusDetail} />
+        <StatusBadge status={delivery.status} detail={delivery.statusDetail} isWide />
       </div>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
         <Item term="Delivered">

@@ -8,16 +8,35 @@ const STYLES: Record<TIntegrationStatus, { label: string; className: string }> =
   paused: { label: "Paused", className: "bg-slate-100 text-slate-700 ring-slate-300" },
 };
 
-export function StatusBadge({ status, detail }: { status: TIntegrationStatus; detail: string }) {
+/**
+ * The status word, and its reason below it. In a table the reason keeps to a narrow column;
+ * on a page (isWide) it takes the width it is given instead of wrapping word by word.
+ */
+export function StatusBadge({
+  status,
+  detail,
+  isWide = false,
+}: {
+  status: TIntegrationStatus;
+  detail: string;
+  isWide?: boolean;
+}) {
   const style = STYLES[status];
   return (
-    <span className="inline-flex flex-col">
+    <span className={isWide ? "flex flex-col" : "inline-flex flex-col"}>
       <span
         className={`inline-flex w-fit items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.className}`}
       >
         {style.label}
       </span>
-      {detail ? <span className="mt-1 max-w-56 text-xs text-slate-600">{detail}</span> : null}
+      {detail ? (
+        <span
+          data-testid="status-detail"
+          className={`mt-1 text-xs text-slate-600 ${isWide ? "max-w-prose break-words" : "max-w-56"}`}
+        >
+          {detail}
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -87,6 +87,11 @@ describe("ZCreateIntegrationInput", () => {
       /is, is_not, in or not_in/,
     ],
     [
+      { eventFilter: [{ field: "event_type", operator: "is_not", values: ["Security", "System"] }] },
+      "eventFilter.0.values",
+      /^Filter operator "is not" takes exactly one value; use "in" or "not in" for several$/,
+    ],
+    [
       { eventFilter: [{ field: "event_type", operator: "in", values: [] }] },
       "eventFilter.0.values",
       /at least one value/,

@@ -17,6 +17,25 @@ export const EVENT_TYPES = [
   "Detection and Response",
 ] as const;
 
+/**
+ * Event sub-types seen in Cato's records. Cato publishes no complete list, so these are
+ * suggestions: any sub-type may be entered.
+ */
+export const KNOWN_EVENT_SUB_TYPES = [
+  "Internet Firewall",
+  "WAN Firewall",
+  "IPS",
+  "Anti Malware",
+  "NG Anti Malware",
+  "RPF",
+  "Connected",
+  "Cato Management Application",
+  "ApiKey",
+] as const;
+
+/** The operators as the console shows them. */
+export const FILTER_OPERATOR_WORDS = { is: "is", is_not: "is not", in: "in", not_in: "not in" } as const;
+
 export const FILTER_FIELDS = ["event_type", "event_sub_type"] as const;
 export const FILTER_OPERATORS = ["is", "is_not", "in", "not_in"] as const;
 export const MAX_FILTER_CONDITIONS = 20;
@@ -148,7 +167,7 @@ export const ZFilterCondition = z
       ctx.addIssue({
         code: "custom",
         path: ["values"],
-        message: `Filter operator "${condition.operator}" takes exactly one value; use "in" or "not_in" for several`,
+        message: `Filter operator "${FILTER_OPERATOR_WORDS[condition.operator]}" takes exactly one value; use "in" or "not in" for several`,
       });
     }
     if (condition.field === "event_type") {

@@ -138,6 +138,33 @@ describe("serializeIntegration", () => {
     expect(out).toMatchObject({ status: "error", statusDetail: "Flows: Splunk rejected the index" });
   });
 
+  it("names the failing sources in a fixed order, with one reason for sources failing the same way", () => {
+    const reason = "Splunk is unreachable: the host name does not resolve";
+    const same = serializeIntegration({
+      ...row,
+      flows: true,
+      audit: true,
+      deliveries: [
+        delivery("audit", { status: "retrying", statusDetail: "Splunk is busy" }),
+        delivery("flows", { status: "retrying", statusDetail: reason }),
+        delivery("events", { status: "retrying", statusDetail: reason }),
+      ],
+    });
+    expect(same).toMatchObject({
+      status: "retrying",
+      statusDetail: `Events, Flows: ${reason} · Audit Trail: Splunk is busy`,
+    });
+    const reversed = serializeIntegration({
+      ...row,
+      flows: true,
+      deliveries: [
+        delivery("flows", { status: "error", statusDetail: "Splunk rejected the index" }),
+        delivery("events", { status: "error", statusDetail: "Splunk rejected the token" }),
+      ],
+    });
+    expect(reversed.statusDetail).toBe("Events: Splunk rejected the token · Flows: Splunk rejected the index");
+  });
+
   it("shows Paused over everything, and ignores sources switched off", () => {
     const paused = serializeIntegration({
       ...row,

@@ -14,6 +14,7 @@ export type TIntegrationRow = Integration & { deliveries?: Delivery[] };
 export type TLagBySource = Partial<Record<string, TLag>>;
 
 const SOURCE_LABEL: Record<string, string> = { events: "Events", flows: "Flows", audit: "Audit Trail" };
+const SOURCE_ORDER = Object.keys(SOURCE_LABEL);
 
 function serializeDelivery(delivery: Delivery, lag: TLag | undefined): TSourceDelivery {
   return {
@@ -35,21 +36,27 @@ function serializeDelivery(delivery: Delivery, lag: TLag | undefined): TSourceDe
 /**
  * The integration's status from its data sources: paused wins, then the worst source
  * (error, retrying), then healthy once anything was delivered; pending before that.
+ * Sources are named in a fixed order (Events, Flows, Audit Trail), and sources failing
+ * for the same reason share one line ("Events, Flows: ...") instead of repeating it.
  */
 export function summariseStatus(
   row: Pick<Integration, "paused">,
   sources: [string, TSourceDelivery][],
 ): { status: TIntegrationStatus; statusDetail: string } {
   if (row.paused) return { status: "paused", statusDetail: "Paused: nothing is sent until it is resumed" };
-  const both = sources.length > 1;
-  const detail = (source: string, text: string) => (both ? `${SOURCE_LABEL[source]}: ${text}` : text);
+  const ordered = [...sources].sort(([a], [b]) => SOURCE_ORDER.indexOf(a) - SOURCE_ORDER.indexOf(b));
+  const both = ordered.length > 1;
   for (const status of ["error", "retrying"] as const) {
-    const failing = sources.filter(([, d]) => d.status === status);
-    if (failing.length > 0) {
-      return { status, statusDetail: failing.map(([s, d]) => detail(s, d.statusDetail)).join(" · ") };
-    }
+    const failing = ordered.filter(([, d]) => d.status === status);
+    if (failing.length === 0) continue;
+    const byReason = new Map<string, string[]>();
+    for (const [source, d] of failing) byReason.set(d.statusDetail, [...(byReason.get(d.statusDetail) ?? []), source]);
+    const lines = [...byReason].map(([reason, names]) =>
+      both ? `${names.map((s) => SOURCE_LABEL[s]).join(", ")}: ${reason}` : reason,
+    );
+    return { status, statusDetail: lines.join(" · ") };
   }
-  if (sources.some(([, d]) => d.status === "healthy")) return { status: "healthy", statusDetail: "" };
+  if (ordered.some(([, d]) => d.status === "healthy")) return { status: "healthy", statusDetail: "" };
   return { status: "pending", statusDetail: "" };
 }
 
