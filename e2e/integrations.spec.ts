@@ -52,7 +52,7 @@ test("a user creates an integration through the panel and sees it Pending", asyn
   await expect(panel).toBeHidden();
   const created = row(page, name);
   await expect(created).toContainText("Production SOC");
-  await expect(created).toContainText("Events, Flows, Audit Trail");
+  await expect(created).toContainText("Events (filtered), Flows, Audit Trail");
   await expect(created).toContainText("cato_events");
   await expect(created).toContainText("Pending");
   await expect(page.getByText(TOKEN)).toHaveCount(0);

@@ -33,8 +33,10 @@ function splitValues(text: string): string[] {
 }
 
 /**
- * A condition's values as chips. A value is added with Enter, a comma, or by leaving the box
- * (so a typed value is never lost on Save); each chip has its own remove button.
+ * A condition's values as chips. A value becomes a chip when picked from the suggestions, or
+ * with Enter or a comma; each chip has its own remove button. What is still being typed counts
+ * as a value too, so Save never loses it, and leaving the box changes nothing on screen (a
+ * chip appearing on blur would move what the pointer was about to click).
  */
 function ValuesInput({
   id,
@@ -56,25 +58,31 @@ function ValuesInput({
   describedById?: string;
 }) {
   const [text, setText] = useState("");
+  // The values of the text being typed, as last put at the end of the form's list.
+  const [typed, setTyped] = useState<string[]>([]);
   const input = useRef<HTMLInputElement>(null);
   const suggestions = SUGGESTIONS[field];
-  const add = (values: string[]) => {
-    const next = [...value];
-    for (const v of values) if (!next.includes(v)) next.push(v);
-    if (next.length !== value.length) onChange(next);
+  const endsWithTyped =
+    typed.length <= value.length && typed.every((v, i) => value[value.length - typed.length + i] === v);
+  const chips = endsWithTyped ? value.slice(0, value.length - typed.length) : value;
+  // "security" becomes the known "Security": the filter compares values exactly.
+  const known = (v: string) => suggestions.values.find((s) => s.toLowerCase() === v.toLowerCase()) ?? v;
+  const update = (nextChips: string[], nextText: string) => {
+    const unique = [...new Set(nextChips.map(known))];
+    const pending = [...new Set(splitValues(nextText).map(known))].filter((v) => !unique.includes(v));
+    setText(nextText);
+    setTyped(pending);
+    onChange([...unique, ...pending]);
   };
-  const commit = () => {
-    add(splitValues(text));
-    setText("");
-  };
+  const commit = (extra: string) => update([...chips, ...splitValues(extra)], "");
   return (
     <div
       className={`flex min-h-9 flex-wrap items-center gap-1 rounded border bg-white px-1 py-1 ${
         invalid ? "border-red-600" : "border-slate-300"
       }`}
     >
-      <ul aria-label={`${label}: chosen`} className="flex max-w-full flex-wrap gap-1">
-        {value.map((v, i) => (
+      <ul aria-label={`Chosen values, ${label.toLowerCase()}`} className="flex max-w-full flex-wrap gap-1">
+        {chips.map((v, i) => (
           <li key={v} className="inline-flex max-w-full items-center rounded bg-slate-100 text-xs text-slate-900">
             <span className="px-2 py-0.5 break-all">{v}</span>
             <button
@@ -82,7 +90,10 @@ function ValuesInput({
               className="rounded px-1.5 py-0.5 text-slate-700 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-brand"
               aria-label={`Remove ${v} from ${label.toLowerCase()}`}
               onClick={() => {
-                onChange(value.filter((x) => x !== v));
+                update(
+                  chips.filter((x) => x !== v),
+                  text,
+                );
                 // Focus stays in the condition: the next chip's button, else the box.
                 requestAnimationFrame(() => {
                   const buttons = input.current?.parentElement?.querySelectorAll<HTMLButtonElement>("li button");
@@ -101,38 +112,31 @@ function ValuesInput({
         className="min-w-32 flex-1 border-0 px-1 py-0.5 text-sm focus:outline-none"
         value={text}
         list={suggestions.listId}
-        placeholder={value.length === 0 ? "Choose or type a value" : "Add another"}
+        placeholder={chips.length === 0 ? "Choose or type a value" : "Add another"}
         autoComplete="off"
         aria-invalid={invalid || undefined}
         aria-describedby={describedById}
         onChange={(e) => {
-          const typed = e.target.value;
+          const next = e.target.value;
           // A value picked from the suggestions is taken at once.
-          if (suggestions.values.includes(typed)) {
-            add([typed]);
-            setText("");
-            return;
+          if (suggestions.values.includes(next)) {
+            commit(next);
+          } else if (next.includes(",")) {
+            const parts = next.split(",");
+            update([...chips, ...splitValues(parts.slice(0, -1).join(","))], parts.at(-1)!.trimStart());
+          } else {
+            update(chips, next);
           }
-          if (typed.includes(",")) {
-            const parts = typed.split(",");
-            add(splitValues(parts.slice(0, -1).join(",")));
-            setText(parts.at(-1)!.trimStart());
-            return;
-          }
-          setText(typed);
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter") {
             e.preventDefault();
-            commit();
-          } else if (e.key === "Backspace" && text === "" && value.length > 0) {
-            onChange(value.slice(0, -1));
+            commit(text);
+          } else if (e.key === "Backspace" && text === "" && chips.length > 0) {
+            update(chips.slice(0, -1), "");
           }
         }}
-        onBlur={() => {
-          commit();
-          onBlur();
-        }}
+        onBlur={onBlur}
       />
     </div>
   );
@@ -243,7 +247,7 @@ export function EventFilterEditor({
                     render={({ field }) => (
                       <ValuesInput
                         id={`${base}-values`}
-                        label={`Condition ${index + 1} values`}
+                        label={`Condition ${index + 1}`}
                         field={conditions?.[index]?.field ?? "event_type"}
                         value={field.value ?? []}
                         onChange={field.onChange}

@@ -59,7 +59,13 @@ export function IntegrationActivity({ id }: { id: string }) {
         <h2 id="attempts-heading" className="mb-2 text-lg font-semibold">
           Recent delivery attempts
         </h2>
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+        <div
+          role="group"
+          aria-labelledby="attempts-heading"
+          // Focusable so that a keyboard can scroll the table when it is wider than the screen.
+          tabIndex={0}
+          className="overflow-x-auto rounded border border-slate-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
+        >
           <table aria-labelledby="attempts-heading" className="min-w-full divide-y divide-slate-200">
             <thead className="bg-slate-50">
               <tr>
