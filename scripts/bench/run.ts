@@ -4,7 +4,7 @@
  * `npm run bench -- ingest` (or delivery, latency, memory) runs one section.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { format } from "prettier";
 import { benchThroughput, type TThroughput } from "./delivery";
 import { startBenchEnvironment } from "./environment";
@@ -107,6 +107,7 @@ async function benchWindow(): Promise<string> {
   const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(BATCH_BYTES) });
   try {
     const total = 60_000;
+    const loadBefore = loadavg()[0]!;
     process.stdout.write("  wire limit\n");
     const wire = await benchWire(environment, total, BATCH_BYTES);
     process.stdout.write("  splunk-logging\n");
@@ -136,7 +137,7 @@ async function benchWindow(): Promise<string> {
     const row = (label: string, r: TThroughput) =>
       `| ${label} | ${n(r.records)} | ${n(r.recordsPerSecond)} | ${n(r.peakRssMb ?? 0)} MB | ${(r.recordsPerSecond / wire.recordsPerSecond).toFixed(2)} | ${(r.recordsPerSecond / peer.recordsPerSecond).toFixed(2)} |`;
     return [
-      `${n(total)} deliveries per run, one run each in the same environment, in this order, on a machine shared with other work (load average above 20 on 2 cores during the run): compare the ratios within this table, not the absolute rates with other tables.`,
+      `${n(total)} deliveries per run, one run each in the same environment, in this order, with the machine's load average (1 min) at ${loadBefore.toFixed(1)} on ${cpus().length} cores when the runs started: compare the ratios within this table, not the absolute rates with other tables.`,
       "",
       "| Sender | Records | Records/s | Peak RSS | × wire limit | × splunk-logging |",
       "| --- | --- | --- | --- | --- | --- |",
