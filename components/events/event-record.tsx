@@ -9,13 +9,48 @@ const numberFormat = new Intl.NumberFormat();
 const preClass =
   "max-h-80 overflow-auto whitespace-pre-wrap break-all rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand";
 
+/** The whole event, fetched only once asked for; asking again after a failure retries. */
+function useFullEvent(marker: string, isWanted = true) {
+  const [isFullRequested, setIsFullRequested] = useState(false);
+  const full = useGetEvent(marker, { enabled: isFullRequested && isWanted });
+  const request = () => {
+    if (full.isFetching) return;
+    if (isFullRequested) void full.refetch();
+    else setIsFullRequested(true);
+  };
+  return { full, isFullRequested, request };
+}
+
+function LoadFullButton({
+  full,
+  request,
+  idle,
+  loading,
+}: {
+  full: { isFetching: boolean };
+  request: () => void;
+  idle: string;
+  loading: string;
+}) {
+  return (
+    <Button
+      variant="secondary"
+      className="py-0.5 text-xs"
+      // Not `disabled`, which would drop keyboard focus to the page while loading.
+      aria-disabled={full.isFetching || undefined}
+      onClick={request}
+    >
+      {full.isFetching ? loading : idle}
+    </Button>
+  );
+}
+
 /**
  * The record of an expanded row: every field, by name. The list carries a record cut to
  * a few kilobytes; when it was cut, the whole record is fetched on demand.
  */
 export function EventRecord({ event: listed, id }: { event: TEventView; id: string }) {
-  const [isFullRequested, setIsFullRequested] = useState(false);
-  const full = useGetEvent(listed.marker, { enabled: isFullRequested && listed.isRecordTruncated });
+  const { full, request } = useFullEvent(listed.marker, listed.isRecordTruncated);
   const event = listed.isRecordTruncated && full.data ? full.data : listed;
   const fields = Object.keys(event.record).sort();
   return (
@@ -25,18 +60,12 @@ export function EventRecord({ event: listed, id }: { event: TEventView; id: stri
           <p className="text-xs text-slate-700">
             This record is large: long values are shortened and some fields left out.
           </p>
-          <Button
-            variant="secondary"
-            className="py-0.5 text-xs"
-            aria-disabled={full.isFetching || undefined}
-            onClick={() => {
-              if (full.isFetching) return;
-              if (isFullRequested) void full.refetch();
-              else setIsFullRequested(true);
-            }}
-          >
-            {full.isFetching ? "Loading the full record…" : "Show the full record"}
-          </Button>
+          <LoadFullButton
+            full={full}
+            request={request}
+            idle="Show the full record"
+            loading="Loading the full record…"
+          />
           {full.error ? (
             <p role="alert" className="text-xs font-medium text-red-700">
               The full record could not be loaded: {full.error.message}
@@ -83,8 +112,7 @@ function focusOnMount(element: HTMLElement | null) {
 
 /** raw_data can run to megabytes: the list carries its start, the rest is fetched on demand. */
 function RawData({ event, termId }: { event: TEventView; termId: string }) {
-  const [isFullRequested, setIsFullRequested] = useState(false);
-  const full = useGetEvent(event.marker, { enabled: isFullRequested });
+  const { full, isFullRequested, request } = useFullEvent(event.marker);
   const fullRawData = full.data?.record.raw_data;
 
   if (fullRawData !== undefined) {
@@ -116,19 +144,7 @@ function RawData({ event, termId }: { event: TEventView; termId: string }) {
             raw_data truncated: showing {numberFormat.format(preview.length)} of{" "}
             {numberFormat.format(event.rawDataLength)} characters
           </p>
-          <Button
-            variant="secondary"
-            className="py-0.5 text-xs"
-            // Not `disabled`, which would drop keyboard focus to the page while loading.
-            aria-disabled={full.isFetching || undefined}
-            onClick={() => {
-              if (full.isFetching) return;
-              if (isFullRequested) void full.refetch();
-              else setIsFullRequested(true);
-            }}
-          >
-            {full.isFetching ? "Loading full raw_data…" : "Show full raw_data"}
-          </Button>
+          <LoadFullButton full={full} request={request} idle="Show full raw_data" loading="Loading full raw_data…" />
         </div>
       ) : null}
       {full.error ? (
