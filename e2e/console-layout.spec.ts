@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { openNewPanel } from "./panel";
+import { expectNoAxeViolations, sidewaysOverflow } from "./layout";
 
 const TOKEN = "8a5b2f04-1c3d-4e5f-9a0b-1c2d3e4f5a6b";
 const PHONE = { width: 390, height: 844 };
@@ -21,27 +21,6 @@ async function createThroughApi(request: APIRequestContext, overrides: Record<st
   });
   expect(response.status()).toBe(201);
   return (await response.json()) as { id: string; name: string };
-}
-
-/**
- * How far the page reaches past a window of the given width: 0 when everything fits. A
- * phone widens its layout viewport to fit content that overflows, so both count.
- */
-async function sidewaysOverflow(page: Page, width: number): Promise<number> {
-  return page.evaluate(
-    (expected) =>
-      Math.max(
-        document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        window.innerWidth - expected,
-        0,
-      ),
-    width,
-  );
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
 test.describe("on a phone", () => {

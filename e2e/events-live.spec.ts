@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./layout";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -13,11 +13,6 @@ async function ingest(request: APIRequestContext, subType: string, message: stri
     data: [{ event_type: "Security", event_sub_type: subType, time: String(Date.now()), event_message: message }],
   });
   expect(response.status(), await response.text()).toBe(200);
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
 function rows(page: Page, token: string) {

@@ -1,7 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { withDatabase } from "./database";
 import { openNewPanel } from "./panel";
+import { expectNoAxeViolations, sidewaysOverflow } from "./layout";
 
 /**
  * An integration's status when several data sources fail, the event filter editor, and
@@ -40,23 +40,6 @@ async function failSource(id: string, source: string, status: "retrying" | "erro
     return result.rowCount;
   });
   expect(updated, `${source} delivery of ${id}`).toBe(1);
-}
-
-async function sidewaysOverflow(page: Page, width: number): Promise<number> {
-  return page.evaluate(
-    (expected) =>
-      Math.max(
-        document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        window.innerWidth - expected,
-        0,
-      ),
-    width,
-  );
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
 function row(page: Page, name: string) {

@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./layout";
 
 const TOKEN = "8a5b2f04-1c3d-4e5f-9a0b-1c2d3e4f5a6b";
 const PHONE = { width: 390, height: 844 };
@@ -15,11 +15,6 @@ async function createThroughApi(request: APIRequestContext, data: Record<string,
   });
   expect(response.status()).toBe(201);
   return (await response.json()) as { id: string; name: string };
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
 function table(page: Page) {
