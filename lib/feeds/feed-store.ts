@@ -101,7 +101,7 @@ end
 if ms < lastMs then ms = lastMs end
 local ttl = tonumber(ARGV[2])
 ${chunkReader}
-local find, sub, match, byte, call = string.find, string.sub, string.match, string.byte, redis.call
+local find, sub, byte, call = string.find, string.sub, string.byte, redis.call
 local chunk, pos = '', 1
 local function tok()
   local colon = find(chunk, ':', pos, true)
@@ -118,16 +118,16 @@ for c = 1, chunks do
   while pos <= size do
     seq = seq + 1
     id = ms .. '-' .. seq
-    local kind = byte(chunk, pos)
+    local kind, r1, r2, r3, t1, t2, t3, s1, s2, s3 = byte(chunk, pos, pos + 9)
     if kind == 101 then
-      local r, t, s, from = match(chunk, '^e(%d+),(%d+),(%d+);()', pos)
-      local rEnd = from + tonumber(r) - 1
-      local tEnd = rEnd + tonumber(t)
-      pos = tEnd + tonumber(s) + 1
+      local from = pos + 10
+      local rEnd = from + r1 * 65536 + r2 * 256 + r3 - 1
+      local tEnd = rEnd + t1 * 65536 + t2 * 256 + t3
+      pos = tEnd + s1 * 65536 + s2 * 256 + s3 + 1
       call('XADD', KEYS[1], id, 'r', sub(chunk, from, rEnd), 't', sub(chunk, rEnd + 1, tEnd), 's', sub(chunk, tEnd + 1, pos - 1))
     elseif kind == 102 then
-      local r, from = match(chunk, '^f(%d+);()', pos)
-      pos = from + tonumber(r)
+      local from = pos + 4
+      pos = from + r1 * 65536 + r2 * 256 + r3
       call('XADD', KEYS[1], id, 'r', sub(chunk, from, pos - 1))
     else
       pos = pos + 1
@@ -169,71 +169,102 @@ const APPEND_MARKED_SCRIPT = appendScript(argvReader(5), "", true);
 const APPEND_STAGED_MARKED_SCRIPT = appendScript(STAGED_READER, "redis.call('DEL', KEYS[3])", true);
 
 type TRecordPacker = {
-  add(record: TNewRecord): void;
+  /** Packs a record; false when it would not fit what is left of the chunk (take it first). */
+  add(record: TNewRecord): boolean;
   /** The packed chunk, and a fresh start. */
   take(): Buffer;
   /** Records packed since the last take. */
   readonly count: number;
-  /** Characters packed since the last take (a measure of size: at most 3 bytes each in UTF-8). */
-  readonly chars: number;
+  /** Bytes packed since the last take. */
+  readonly bytes: number;
 };
 
+/** Characters of UTF-16 take at most 3 bytes each in UTF-8. */
+const MAX_UTF8_BYTES_PER_CHAR = 3;
+const SMALL_EVENT = 101; // "e"
+const SMALL_RECORD = 102; // "f"
+const BIG_RECORD = 103; // "g"
+
 /**
- * Packs records for the append script, with lengths in UTF-8 bytes (Lua counts bytes),
- * so that any value (a colon, a newline, any character) travels unchanged. A record up
- * to BIG_RECORD_CHARS is "e<r>,<t>,<s>;" then its JSON, event type and sub-type (events),
- * or "f<r>;" then its JSON (other feeds); a big one is "g", then tokens written
- * "<length>:<token>": the count of its stream fields and values, those, its whole JSON.
+ * Packs records for the append script into a chunk of about `chunkBytes`, written
+ * straight into one buffer (no string is built and encoded again). Lengths are UTF-8
+ * bytes, as Lua counts, so that any value travels unchanged. A record up to
+ * BIG_RECORD_CHARS is "e" and the lengths of its JSON, event type and sub-type in 3
+ * bytes each (big-endian) then those three (events), or "f", its JSON's length and its
+ * JSON (other feeds); a big one is "g" then tokens written "<length>:<token>": the count
+ * of its stream fields and values, those, and its whole JSON.
  */
-function recordPacker(isFiltered: boolean): TRecordPacker {
-  let parts: string[] = [];
-  let chars = 0;
+function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
+  let buffer = Buffer.alloc(0);
+  let bytes = 0;
   let count = 0;
-  const push = (text: string) => {
-    parts.push(text);
-    chars += text.length;
+  const write = (text: string) => {
+    bytes += buffer.write(text, bytes);
   };
-  const token = (value: string) => {
-    push(`${Buffer.byteLength(value)}:`);
-    push(value);
+  // Lengths are filled in once their text was written and its length is known.
+  const writeLength = (at: number, length: number) => {
+    buffer.writeUIntBE(length, at, 3);
   };
   return {
     get count() {
       return count;
     },
-    get chars() {
-      return chars;
+    get bytes() {
+      return bytes;
     },
     add(record) {
-      count++;
+      const type = record.eventType ?? "";
+      const subType = record.eventSubType ?? "";
+      let tokens: string[] | null = null;
+      let most: number;
       if (record.json.length <= BIG_RECORD_CHARS) {
-        const json = Buffer.byteLength(record.json);
-        if (isFiltered) {
-          const type = record.eventType ?? "";
-          const subType = record.eventSubType ?? "";
-          push(`e${json},${Buffer.byteLength(type)},${Buffer.byteLength(subType)};`);
-          push(record.json);
-          push(type);
-          push(subType);
-        } else {
-          push(`f${json};`);
-          push(record.json);
-        }
-        return;
+        most = MAX_UTF8_BYTES_PER_CHAR * (record.json.length + type.length + subType.length) + 10;
+      } else {
+        // A big record starts a chunk of its own (its head is made once).
+        if (count > 0) return false;
+        const { head, rawDataChars, isHeadCut } = headOf(record.json);
+        const fields = ["r", head, "n", String(record.json.length), "l", String(rawDataChars)];
+        if (isHeadCut) fields.push("x", "1");
+        if (isFiltered) fields.push("t", type, "s", subType);
+        tokens = [String(fields.length), ...fields, record.json];
+        most = 1;
+        for (const value of tokens) most += MAX_UTF8_BYTES_PER_CHAR * value.length + 12;
       }
-      const { head, rawDataChars, isHeadCut } = headOf(record.json);
-      const fields = ["r", head, "n", String(record.json.length), "l", String(rawDataChars)];
-      if (isHeadCut) fields.push("x", "1");
-      if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
-      push("g");
-      token(String(fields.length));
-      for (const field of fields) token(field);
-      token(record.json);
+      if (bytes + most > buffer.length) {
+        if (count > 0) return false;
+        buffer = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+      }
+      count++;
+      const at = bytes;
+      if (tokens) {
+        buffer[bytes++] = BIG_RECORD;
+        for (const value of tokens) {
+          write(`${Buffer.byteLength(value)}:`);
+          write(value);
+        }
+      } else if (isFiltered) {
+        buffer[at] = SMALL_EVENT;
+        bytes += 10;
+        write(record.json);
+        writeLength(at + 1, bytes - at - 10);
+        const typeAt = bytes;
+        write(type);
+        writeLength(at + 4, bytes - typeAt);
+        const subTypeAt = bytes;
+        write(subType);
+        writeLength(at + 7, bytes - subTypeAt);
+      } else {
+        buffer[at] = SMALL_RECORD;
+        bytes += 4;
+        write(record.json);
+        writeLength(at + 1, bytes - at - 4);
+      }
+      return true;
     },
     take() {
-      const chunk = Buffer.from(parts.join(""));
-      parts = [];
-      chars = 0;
+      const chunk = buffer.subarray(0, bytes);
+      buffer = Buffer.alloc(0);
+      bytes = 0;
       count = 0;
       return chunk;
     },
@@ -318,11 +349,11 @@ export function headOf(json: string): { head: string; rawDataChars: number; isHe
 const DEFAULT_RETENTION_HOURS = 72;
 
 /**
- * Records are staged in chunks of about this many characters, one list element each: a
+ * Records are staged in chunks of about this many bytes, one list element each: a
  * large append never travels as one command, and the web process holds a few chunks,
  * never the request.
  */
-const STAGE_CHUNK_CHARS = 1024 * 1024;
+const STAGE_CHUNK_BYTES = 1024 * 1024;
 /**
  * Chunks on their way to Redis while the next is packed: staging runs beside parsing
  * rather than after it, and memory stays bounded by bytes (this many chunks plus one).
@@ -342,7 +373,7 @@ export type TFeedAppender = {
 
 /**
  * An append of any size, all of it or none: records are added in pieces as they arrive,
- * packed (recordPacker) and staged in Redis a chunk of STAGE_CHUNK_CHARS at a time, and
+ * packed (recordPacker) and staged in Redis a chunk of STAGE_CHUNK_BYTES at a time, and
  * appended to the stream by one script on `commit`. Staging is pipelined: up to
  * STAGE_IN_FLIGHT chunks are sent without waiting for their replies, and `commit` sends
  * the script only once every chunk was staged. Trims the feed to about `maxLength`
@@ -359,7 +390,7 @@ export function feedAppender(
   const bigTtl = Math.ceil(retentionHours * 3600) + 3600;
   const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
   // Flows and audit entries are never filtered, so they carry the record alone.
-  const packer = recordPacker(feed === "events");
+  const packer = recordPacker(feed === "events", STAGE_CHUNK_BYTES);
   let count = 0;
   let isStaged = false;
   const inFlight: Promise<void>[] = [];
@@ -394,9 +425,13 @@ export function feedAppender(
   return {
     async add(records) {
       for (const record of records) {
-        packer.add(record);
+        if (!packer.add(record)) {
+          stage();
+          await settle(STAGE_IN_FLIGHT);
+          packer.add(record);
+        }
         count++;
-        if (packer.chars >= STAGE_CHUNK_CHARS) {
+        if (packer.bytes >= STAGE_CHUNK_BYTES) {
           stage();
           await settle(STAGE_IN_FLIGHT);
         }
