@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 import { format } from "prettier";
 import { db, disconnectDb } from "@/lib/db";
 import { readPendingAcks } from "@/lib/delivery/pending-acks";
+import { DEFAULT_MAX_IN_FLIGHT } from "@/lib/delivery/pump";
 import { appendRecords, readOne, type TNewRecord } from "@/lib/feeds/feed-store";
 import { toNewRecord } from "@/lib/feeds/ingest";
 import { buildEnvelope } from "@/lib/hec/envelope";
@@ -96,7 +97,7 @@ async function killTenTimes(ctx: TDrillContext): Promise<string> {
 
 const ACK_DRILL_TIMEOUT_MS = 20_000;
 /** HEC_MAX_IN_FLIGHT's default, which the drills keep. */
-const DRILL_WINDOW = 4;
+const DRILL_WINDOW = DEFAULT_MAX_IN_FLIGHT;
 /** HEC_BATCH_MAX_BYTES of every drill (startBenchEnvironment below). */
 const DRILL_BATCH_MAX_BYTES = 1_000_000;
 
