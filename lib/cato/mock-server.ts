@@ -40,6 +40,12 @@ export type TCatoMockOptions = {
   isLimited?: boolean;
   eventsPerMinute?: number;
   auditPerMinute?: number;
+  /**
+   * Keeps each full eventsFeed page's reply once built (a full page never changes: events
+   * are only appended), so that a benchmark measures the poller rather than the stand-in
+   * building the same JSON and gzip again, as a remote Cato would on its own machines.
+   */
+  isPageCached?: boolean;
 };
 
 export type TCatoMock = {
@@ -105,10 +111,20 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
   let inFlight = 0;
   let maxInFlight = 0;
 
-  function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown) {
-    const text = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-    const isGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    const payload = isGzip ? gzipSync(text, { level: 1 }) : text;
+  const pageCache = new Map<string, Buffer>();
+
+  function isGzipAccepted(req: IncomingMessage): boolean {
+    return /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, cacheKey?: string) {
+    const isGzip = isGzipAccepted(req);
+    let payload = cacheKey === undefined ? undefined : pageCache.get(cacheKey);
+    if (!payload) {
+      const text = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+      payload = isGzip ? gzipSync(text, { level: 1 }) : text;
+      if (cacheKey !== undefined) pageCache.set(cacheKey, payload);
+    }
     res.writeHead(status, {
       "content-type": typeof body === "string" ? "text/plain" : "application/json",
       ...(isGzip ? { "content-encoding": "gzip" } : {}),
@@ -221,7 +237,12 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
           data: { eventsFeed: null },
         });
       }
-      return send(req, res, 200, op === "eventsFeed" ? eventsFeed(variables) : auditFeed(variables));
+      if (op === "auditFeed") return send(req, res, 200, auditFeed(variables));
+      const offset = decodeMarker("e", variables.marker, salt);
+      const isFullPage = offset !== null && offset + pageSize <= events.length;
+      const cacheKey = options.isPageCached && isFullPage ? `${offset}:${isGzipAccepted(req)}` : undefined;
+      if (cacheKey !== undefined && pageCache.has(cacheKey)) return send(req, res, 200, null, cacheKey);
+      return send(req, res, 200, eventsFeed(variables), cacheKey);
     } finally {
       inFlight -= 1;
     }
