@@ -54,6 +54,10 @@ export type TCatoMock = {
   addAudit(records: TCatoMockRecord[]): void;
   setFaults(faults: TCatoMockFaults): void;
   setApiKey(apiKey: string): void;
+  /** Runs before each eventsFeed/auditFeed call is answered (after its key is checked), e.g. to act as another poller. */
+  onCall(
+    hook: ((operation: "eventsFeed" | "auditFeed", variables: Record<string, unknown>) => Promise<void>) | null,
+  ): void;
   events(): readonly TCatoMockRecord[];
   audit(): readonly TCatoMockRecord[];
   /** Calls answered per operation, and the most eventsFeed/auditFeed calls ever in flight at once. */
@@ -62,6 +66,8 @@ export type TCatoMock = {
     rateLimited: number;
     maxInFlight: number;
     callTimes: number[];
+    /** The marker each eventsFeed call sent, in the order the calls came. */
+    eventsMarkers: string[];
   };
   close(): Promise<void>;
 };
@@ -107,6 +113,8 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
   const calls = { eventsFeed: 0, auditFeed: 0 };
   const recent: Record<string, number[]> = { eventsFeed: [], auditFeed: [] };
   const callTimes: number[] = [];
+  const eventsMarkers: string[] = [];
+  let hook: Parameters<TCatoMock["onCall"]>[0] = null;
   let rateLimited = 0;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -203,6 +211,8 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
         });
       }
       const variables = (body.variables ?? {}) as Record<string, unknown>;
+      if (op === "eventsFeed") eventsMarkers.push(typeof variables.marker === "string" ? variables.marker : "");
+      if (hook) await hook(op, variables);
       const ids = variables.accountIDs;
       if (!Array.isArray(ids) || ids.length !== 1) {
         return send(req, res, 200, { errors: [{ message: "accountIDs is required" }], data: { [op]: null } });
@@ -274,9 +284,18 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
     setApiKey(next) {
       apiKey = next;
     },
+    onCall(next) {
+      hook = next;
+    },
     events: () => events,
     audit: () => audit,
-    stats: () => ({ calls: { ...calls }, rateLimited, maxInFlight, callTimes: [...callTimes] }),
+    stats: () => ({
+      calls: { ...calls },
+      rateLimited,
+      maxInFlight,
+      callTimes: [...callTimes],
+      eventsMarkers: [...eventsMarkers],
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
