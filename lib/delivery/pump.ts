@@ -619,6 +619,18 @@ async function record(
     ) {
       run.isAckUnused = true;
     }
+    const { ackId } = settlement.taken;
+    if (ackId !== null && run.pending.some((p) => !p.acked && p.ackId !== null && p.ackId >= ackId)) {
+      // Ack ids count up per channel from 0, and Splunk keeps them in memory only: an id
+      // given again means it restarted, and the batches waiting under the old numbers will
+      // never be acknowledged (a "true" for their number now speaks of another batch).
+      return (await resendUnacknowledged(
+        run,
+        `Splunk numbered the channel's acknowledgments from ${ackId} again (a restart); batches waiting for acknowledgment are sent again`,
+      ))
+        ? "reread"
+        : "stopped";
+    }
     run.pending.push(settlement.taken);
     const isHealthy = settlement.attempt?.outcome === "accepted" || settlement.attempt?.outcome === "partly-accepted";
     if (isTakenOnly) commitInBackground(run, loaded, isHealthy);
@@ -705,28 +717,45 @@ async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "
   const expired = run.pending.find((p) => !p.acked && Date.now() - p.sentAt >= timeoutMs);
   if (!expired) return "ok";
   // Received but never acknowledged as indexed: send it, and all after it, again.
-  await recordAttempt(ctx.redis, integrationId, {
-    at: new Date().toISOString(),
-    source,
-    outcome: "ack-timeout",
-    httpStatus: null,
-    hecCode: null,
-    records: expired.records,
-    bytes: expired.bytes,
-    durationMs: Date.now() - expired.sentAt,
-    detail: `Not acknowledged as indexed within ${Math.round(timeoutMs / 1000)} s; sent again`,
-    ackId: expired.ackId,
-  }).catch(() => undefined);
-  await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: [], timeouts: 1 }).catch(() => undefined);
-  await recordBatchMetrics(ctx.redis, integrationId, source, { isRetry: true }).catch(() => undefined);
-  logger.warn("batch not acknowledged in time; sending again", { integrationId, source, ackId: expired.ackId });
+  const detail = `Not acknowledged as indexed within ${Math.round(timeoutMs / 1000)} s; sent again`;
+  return (await resendUnacknowledged(run, detail)) ? "reread" : "stopped";
+}
+
+/**
+ * Forgets the batches waiting for acknowledgment, so that they and everything after
+ * the marker are read and sent again (at least once, never lost). False when the
+ * marker moved meanwhile (another pump, or the integration is gone).
+ */
+async function resendUnacknowledged(run: TRun, detail: string): Promise<boolean> {
+  const { ctx, integrationId, source } = run;
+  if (!(await settleCommits(run))) return false;
+  const first = run.pending.find((p) => !p.acked);
+  if (first) {
+    await recordAttempt(ctx.redis, integrationId, {
+      at: new Date().toISOString(),
+      source,
+      outcome: "ack-timeout",
+      httpStatus: null,
+      hecCode: null,
+      records: first.records,
+      bytes: first.bytes,
+      durationMs: Date.now() - first.sentAt,
+      detail,
+      ackId: first.ackId,
+    }).catch(() => undefined);
+    await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: [], timeouts: 1 }).catch(
+      () => undefined,
+    );
+    await recordBatchMetrics(ctx.redis, integrationId, source, { isRetry: true }).catch(() => undefined);
+    logger.warn("batches not acknowledged; sending again", { integrationId, source, ackId: first.ackId, detail });
+  }
   const { count } = await ctx.prisma.delivery.updateMany({
     where: { integrationId, source, marker: run.marker },
     data: { pendingAcks: [] },
   });
-  if (count === 0) return "stopped";
+  if (count === 0) return false;
   run.pending = [];
-  return "reread";
+  return true;
 }
 
 /**
