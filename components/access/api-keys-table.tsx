@@ -4,6 +4,7 @@ import { ROLE_LABELS } from "@/components/access/role-labels";
 import { useListApiKeys } from "@/components/access/use-list-api-keys";
 import { Button } from "@/components/ui/button";
 import { DataTable, RowHeader, Td, type TColumn } from "@/components/ui/data-table";
+import { EmailText } from "@/components/ui/email-text";
 import { formatLocalTime } from "@/components/ui/format-time";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { TApiKey } from "@/lib/auth/api-keys";
@@ -65,7 +66,9 @@ export function ApiKeysTable({ onRevoke }: { onRevoke: (apiKey: TApiKey) => void
             {/* Only the prefix is stored in clear: enough to tell keys apart. */}
             <code className="font-mono text-xs whitespace-nowrap">{apiKey.prefix}…</code>
           </Td>
-          <Td className="[overflow-wrap:anywhere]">{apiKey.createdBy}</Td>
+          <Td>
+            <EmailText email={apiKey.createdBy} />
+          </Td>
           <Td className="text-xs whitespace-nowrap">
             <time dateTime={apiKey.createdAt}>{formatLocalTime(apiKey.createdAt)}</time>
           </Td>

@@ -5,6 +5,7 @@ import { ROLE_LABELS } from "@/components/access/role-labels";
 import { useListUsers } from "@/components/access/use-list-users";
 import { Button } from "@/components/ui/button";
 import { DataTable, RowHeader, Td, type TColumn } from "@/components/ui/data-table";
+import { EmailText } from "@/components/ui/email-text";
 import { formatLocalTime } from "@/components/ui/format-time";
 import type { TUser } from "@/lib/auth/users";
 
@@ -41,9 +42,8 @@ export function UsersTable({
         const isSelf = user.email === selfEmail;
         return (
           <tr key={user.id}>
-            {/* Emails break only at their punctuation, not mid-word. */}
-            <RowHeader className="[overflow-wrap:anywhere]">
-              {user.email}
+            <RowHeader>
+              <EmailText email={user.email} />
               {isSelf ? <span className="ml-1 text-xs font-normal text-slate-600">(you)</span> : null}
             </RowHeader>
             <Td>{ROLE_LABELS[user.role]}</Td>

@@ -6,6 +6,7 @@ import { auditKeys, fetchAuditEntries, type TAuditListParams } from "@/component
 import { actionLabel, AUDIT_ACTION_LABELS, describeDetails } from "@/components/audit/audit-labels";
 import { Button } from "@/components/ui/button";
 import { DataTable, Td, type TColumn } from "@/components/ui/data-table";
+import { EmailText } from "@/components/ui/email-text";
 import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -95,9 +96,8 @@ export function AuditTrail() {
               <Td className="whitespace-nowrap">
                 <RelativeTime iso={entry.at} />
               </Td>
-              {/* Emails break at their punctuation when they must, never mid-word. */}
-              <Td className="min-w-40 [overflow-wrap:anywhere]">
-                {entry.actorLabel}
+              <Td>
+                <EmailText email={entry.actorLabel} />
                 {entry.actorType === "api_key" ? <span className="text-xs text-slate-600"> (API key)</span> : null}
               </Td>
               <Td>
@@ -105,7 +105,13 @@ export function AuditTrail() {
                   {actionLabel(entry.action, entry.outcome)}
                 </span>
               </Td>
-              <Td className="[overflow-wrap:anywhere]">{entry.targetLabel}</Td>
+              {entry.targetType === "user" ? (
+                <Td>
+                  <EmailText email={entry.targetLabel} />
+                </Td>
+              ) : (
+                <Td className="[overflow-wrap:anywhere]">{entry.targetLabel}</Td>
+              )}
               <Td className="text-xs break-words text-slate-700">{describeDetails(entry.details)}</Td>
               <Td className="text-xs text-slate-700">{entry.address}</Td>
             </tr>

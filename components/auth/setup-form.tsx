@@ -6,6 +6,7 @@ import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { placeServerErrors } from "@/components/ui/server-errors";
 import { requestJson } from "@/lib/api-client";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+import { ZSetup } from "@/lib/auth/schema";
 import { useClearOnNextAction } from "@/components/ui/use-clear-on-next-action";
 
 type TErrors = Partial<Record<"setupCode" | "email" | "password" | "confirm" | "form", string>>;
@@ -20,14 +21,20 @@ export function SetupForm() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? "");
-    // Every problem the form can see, at once, before anything is sent.
-    const missing: TErrors = {};
-    if (!value("setupCode").trim()) missing.setupCode = "Setup code is required: copy it from the setup-code file";
-    if (!value("email").trim()) missing.email = "Email is required";
-    if (!value("password")) missing.password = "Password is required";
-    if (value("password") !== value("confirm")) missing.confirm = "Confirm password must match the password";
-    if (Object.keys(missing).length > 0) {
-      setErrors(missing);
+    // Every problem the form can see, at once, by the rules the API checks, before anything is sent.
+    const found: TErrors = {};
+    const parsed = ZSetup.safeParse({
+      setupCode: value("setupCode"),
+      email: value("email"),
+      password: value("password"),
+    });
+    for (const issue of parsed.error?.issues ?? []) {
+      const name = issue.path[0];
+      if (name === "setupCode" || name === "email" || name === "password") found[name] ??= issue.message;
+    }
+    if (value("password") !== value("confirm")) found.confirm = "Confirm password must match the password";
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
       return;
     }
     setIsPending(true);

@@ -342,7 +342,8 @@ export function IntegrationPanel({
                   <p>
                     <label htmlFor="sendTestEvent">Send a test event</label>{" "}
                     <span id="sendTestEvent-hint" className="text-slate-700">
-                      (checks the API key and index; it appears in Splunk with sourcetype cato:test)
+                      (checks the API key and index; it lands with this integration&apos;s index, host and source, and
+                      sourcetype cato:test)
                     </span>
                   </p>
                 </div>

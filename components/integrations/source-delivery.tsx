@@ -1,6 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { formatAge, formatLocalTime } from "@/components/ui/format-time";
 import { RelativeTime, useNow } from "@/components/ui/relative-time";
 import {
   formatBytes,
@@ -11,6 +12,8 @@ import {
 } from "@/components/integrations/delivery-summary";
 import { StatusBadge } from "@/components/integrations/status-badge";
 import type { TSourceDelivery } from "@/lib/integrations/schema";
+
+const DUE_NOW_MS = 5_000;
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -27,15 +30,19 @@ function Moment({ iso, none }: { iso: string | null; none: string }) {
 
 /**
  * A next attempt in the past has not happened: it waits for a worker to pick it up, which
- * "23 seconds ago" would hide.
+ * "23 seconds ago" would hide. It reads as overdue, by how long, never as a past event.
  */
 function NextAttempt({ iso }: { iso: string | null }) {
   const now = useNow();
   if (!iso) return <span className="text-slate-600">As soon as records arrive</span>;
-  if (now !== null && Date.parse(iso) <= now) {
+  const overdueMs = now === null ? null : now - Date.parse(iso);
+  if (overdueMs !== null && overdueMs >= 0) {
     return (
       <>
-        Due since <RelativeTime iso={iso} />
+        <time dateTime={iso} title={formatLocalTime(iso)}>
+          {/* Clocks of browser and server differ by a little: a few seconds late is due now. */}
+          {overdueMs < DUE_NOW_MS ? "Due now" : `Overdue by ${formatAge(overdueMs / 1000)}`}
+        </time>
         <span className="block text-xs text-slate-600">waiting for a worker to take it</span>
       </>
     );

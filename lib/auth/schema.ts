@@ -27,7 +27,11 @@ export const ZSignIn = z.strictObject({
 });
 
 export const ZSetup = z.strictObject({
-  setupCode: z.string({ error: "setupCode must be text" }).max(200, "setupCode must be at most 200 characters"),
+  setupCode: z
+    .string({ error: "setupCode must be text" })
+    .trim()
+    .min(1, "setupCode is required: copy it from the setup-code file")
+    .max(200, "setupCode must be at most 200 characters"),
   email: ZEmail,
   password: ZNewPassword,
 });

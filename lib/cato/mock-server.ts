@@ -40,6 +40,12 @@ export type TCatoMockOptions = {
   isLimited?: boolean;
   eventsPerMinute?: number;
   auditPerMinute?: number;
+  /**
+   * Keeps each full eventsFeed page's reply once built (a full page never changes: events
+   * are only appended), so that a benchmark measures the poller rather than the stand-in
+   * building the same JSON and gzip again, as a remote Cato would on its own machines.
+   */
+  isPageCached?: boolean;
 };
 
 export type TCatoMock = {
@@ -48,6 +54,10 @@ export type TCatoMock = {
   addAudit(records: TCatoMockRecord[]): void;
   setFaults(faults: TCatoMockFaults): void;
   setApiKey(apiKey: string): void;
+  /** Runs before each eventsFeed/auditFeed call is answered (after its key is checked), e.g. to act as another poller. */
+  onCall(
+    hook: ((operation: "eventsFeed" | "auditFeed", variables: Record<string, unknown>) => Promise<void>) | null,
+  ): void;
   events(): readonly TCatoMockRecord[];
   audit(): readonly TCatoMockRecord[];
   /** Calls answered per operation, and the most eventsFeed/auditFeed calls ever in flight at once. */
@@ -56,6 +66,8 @@ export type TCatoMock = {
     rateLimited: number;
     maxInFlight: number;
     callTimes: number[];
+    /** The marker each eventsFeed call sent, in the order the calls came. */
+    eventsMarkers: string[];
   };
   close(): Promise<void>;
 };
@@ -101,14 +113,26 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
   const calls = { eventsFeed: 0, auditFeed: 0 };
   const recent: Record<string, number[]> = { eventsFeed: [], auditFeed: [] };
   const callTimes: number[] = [];
+  const eventsMarkers: string[] = [];
+  let hook: Parameters<TCatoMock["onCall"]>[0] = null;
   let rateLimited = 0;
   let inFlight = 0;
   let maxInFlight = 0;
 
-  function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown) {
-    const text = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-    const isGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    const payload = isGzip ? gzipSync(text, { level: 1 }) : text;
+  const pageCache = new Map<string, Buffer>();
+
+  function isGzipAccepted(req: IncomingMessage): boolean {
+    return /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, cacheKey?: string) {
+    const isGzip = isGzipAccepted(req);
+    let payload = cacheKey === undefined ? undefined : pageCache.get(cacheKey);
+    if (!payload) {
+      const text = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+      payload = isGzip ? gzipSync(text, { level: 1 }) : text;
+      if (cacheKey !== undefined) pageCache.set(cacheKey, payload);
+    }
     res.writeHead(status, {
       "content-type": typeof body === "string" ? "text/plain" : "application/json",
       ...(isGzip ? { "content-encoding": "gzip" } : {}),
@@ -187,6 +211,8 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
         });
       }
       const variables = (body.variables ?? {}) as Record<string, unknown>;
+      if (op === "eventsFeed") eventsMarkers.push(typeof variables.marker === "string" ? variables.marker : "");
+      if (hook) await hook(op, variables);
       const ids = variables.accountIDs;
       if (!Array.isArray(ids) || ids.length !== 1) {
         return send(req, res, 200, { errors: [{ message: "accountIDs is required" }], data: { [op]: null } });
@@ -221,7 +247,12 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
           data: { eventsFeed: null },
         });
       }
-      return send(req, res, 200, op === "eventsFeed" ? eventsFeed(variables) : auditFeed(variables));
+      if (op === "auditFeed") return send(req, res, 200, auditFeed(variables));
+      const offset = decodeMarker("e", variables.marker, salt);
+      const isFullPage = offset !== null && offset + pageSize <= events.length;
+      const cacheKey = options.isPageCached && isFullPage ? `${offset}:${isGzipAccepted(req)}` : undefined;
+      if (cacheKey !== undefined && pageCache.has(cacheKey)) return send(req, res, 200, null, cacheKey);
+      return send(req, res, 200, eventsFeed(variables), cacheKey);
     } finally {
       inFlight -= 1;
     }
@@ -253,9 +284,18 @@ export async function startCatoMock(options: TCatoMockOptions): Promise<TCatoMoc
     setApiKey(next) {
       apiKey = next;
     },
+    onCall(next) {
+      hook = next;
+    },
     events: () => events,
     audit: () => audit,
-    stats: () => ({ calls: { ...calls }, rateLimited, maxInFlight, callTimes: [...callTimes] }),
+    stats: () => ({
+      calls: { ...calls },
+      rateLimited,
+      maxInFlight,
+      callTimes: [...callTimes],
+      eventsMarkers: [...eventsMarkers],
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

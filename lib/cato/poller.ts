@@ -8,6 +8,7 @@ import {
   recordTimeMs,
   type TCatoCall,
   type TCatoOutcome,
+  type TEventsFeedPage,
 } from "@/lib/cato/client";
 import { catoKeys, holdLease, moveMarker, releaseLease, takeCallSlot } from "@/lib/cato/coordination";
 import { loadPollTarget, type TPollTarget } from "@/lib/cato/target";
@@ -58,6 +59,19 @@ type TFeedState = {
 };
 
 type TPollResult = { state: TCatoPollState; detail: string; delayMs: number; isFailure?: boolean };
+
+/**
+ * The next eventsFeed page, asked for while the current one is appended: from the marker
+ * the current page returned, under the same lease and settings. Null when no call slot
+ * was free (nothing was asked).
+ */
+type TReadAhead = {
+  expected: string;
+  version: string;
+  leaseSignal: AbortSignal;
+  abort: AbortController;
+  outcome: Promise<TCatoOutcome<TEventsFeedPage> | null>;
+};
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -122,6 +136,8 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
   let target: TPollTarget | null = null;
   /** The last events page was short: nothing newer at Cato (a rate-limit reply does not change it). */
   let isEventsCaughtUp = false;
+  /** At most one page read ahead, so at most two pages are held: the one appended and the next. */
+  let readAhead: TReadAhead | null = null;
   const feeds: Record<"events" | "audit", TFeedState> = {
     events: { state: "polling", detail: "", dueAt: 0, failures: 0 },
     audit: { state: "polling", detail: "", dueAt: 0, failures: 0 },
@@ -173,43 +189,101 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     }
   }
 
-  async function pollEvents(t: TPollTarget, leaseSignal: AbortSignal): Promise<TPollResult> {
-    const wait = await takeCallSlot(
-      redis,
-      catoKeys.calls(t.catoAccountId, "eventsFeed"),
-      options.eventsCallsPerMinute,
-      token,
-    );
-    if (wait > 0) {
-      return {
-        state: "rate-limited",
-        detail: `At the ceiling of ${options.eventsCallsPerMinute} eventsFeed calls a minute for this account`,
-        delayMs: wait,
-      };
+  /** Drops the page read ahead (its call is cancelled if still going). */
+  function dropReadAhead(): void {
+    readAhead?.abort.abort();
+    readAhead = null;
+  }
+
+  /**
+   * Asks for the page after `marker` now, while the current page is serialised and appended.
+   * It takes a call slot like any call, so Cato's per-account ceiling holds.
+   */
+  function startReadAhead(t: TPollTarget, leaseSignal: AbortSignal, marker: string): void {
+    const abort = new AbortController();
+    const signal = AbortSignal.any([leaseSignal, abort.signal]);
+    const outcome = (async () => {
+      const wait = await takeCallSlot(
+        redis,
+        catoKeys.calls(t.catoAccountId, "eventsFeed"),
+        options.eventsCallsPerMinute,
+        token,
+      );
+      if (wait > 0 || signal.aborted) return null;
+      return fetchEventsPage(callOf(t, signal), marker);
+    })().catch(() => null);
+    readAhead = { expected: marker, version: t.version, leaseSignal, abort, outcome };
+  }
+
+  /** The page read ahead, when it was read from `expected` under this lease and these settings. */
+  async function takeReadAhead(
+    t: TPollTarget,
+    leaseSignal: AbortSignal,
+    expected: string,
+  ): Promise<TCatoOutcome<TEventsFeedPage> | null> {
+    const ahead = readAhead;
+    readAhead = null;
+    if (!ahead) return null;
+    if (ahead.expected !== expected || ahead.version !== t.version || ahead.leaseSignal !== leaseSignal) {
+      ahead.abort.abort();
+      return null;
     }
+    return ahead.outcome;
+  }
+
+  async function pollEvents(t: TPollTarget, leaseSignal: AbortSignal): Promise<TPollResult> {
     const markerKey = catoKeys.marker(t.catoAccountId, "events");
     const expected = (await redis.get(markerKey)) ?? "";
-    const outcome = await fetchEventsPage(callOf(t, leaseSignal), expected);
+    let outcome = await takeReadAhead(t, leaseSignal, expected);
+    if (!outcome) {
+      const wait = await takeCallSlot(
+        redis,
+        catoKeys.calls(t.catoAccountId, "eventsFeed"),
+        options.eventsCallsPerMinute,
+        token,
+      );
+      if (wait > 0) {
+        return {
+          state: "rate-limited",
+          detail: `At the ceiling of ${options.eventsCallsPerMinute} eventsFeed calls a minute for this account`,
+          delayMs: wait,
+        };
+      }
+      outcome = await fetchEventsPage(callOf(t, leaseSignal), expected);
+    }
     if (outcome.kind !== "ok") return outcomeResult(outcome, feeds.events.failures, rateLimitedWaitMs);
     const page = outcome.page;
-    let newestMs: number | null = null;
-    const records: TNewRecord[] = [];
-    for (const record of page.records) {
-      const fields = feedRecordOf(record);
-      if (!fields) continue;
-      const ms = recordTimeMs(fields);
-      if (ms !== null && (newestMs === null || ms > newestMs)) newestMs = ms;
-      records.push({
-        json: JSON.stringify(fields),
-        eventType: typeof fields.event_type === "string" ? fields.event_type : "",
-        eventSubType: typeof fields.event_sub_type === "string" ? fields.event_sub_type : "",
-      });
-    }
-    if (leaseSignal.aborted) return { state: "polling", detail: "", delayMs: 0 };
-    const isAppended = await appendPage("events", records, { key: markerKey, expected, next: page.marker });
     const isFull = page.fetchedCount >= EVENTS_PAGE_SIZE;
-    isEventsCaughtUp = !isFull;
-    if (isAppended) await writeStatus({ feed: "events", fetched: records.length, newestMs });
+    // The next page's marker is known now: read it while this one is appended. Its append
+    // still waits for this one's, and is dropped if this one's fails.
+    if (isFull && !leaseSignal.aborted) startReadAhead(t, leaseSignal, page.marker);
+    try {
+      let newestMs: number | null = null;
+      const records: TNewRecord[] = [];
+      for (const record of page.records) {
+        const fields = feedRecordOf(record);
+        if (!fields) continue;
+        const ms = recordTimeMs(fields);
+        if (ms !== null && (newestMs === null || ms > newestMs)) newestMs = ms;
+        records.push({
+          json: JSON.stringify(fields),
+          eventType: typeof fields.event_type === "string" ? fields.event_type : "",
+          eventSubType: typeof fields.event_sub_type === "string" ? fields.event_sub_type : "",
+        });
+      }
+      if (leaseSignal.aborted) {
+        dropReadAhead();
+        return { state: "polling", detail: "", delayMs: 0 };
+      }
+      const isAppended = await appendPage("events", records, { key: markerKey, expected, next: page.marker });
+      isEventsCaughtUp = !isFull;
+      if (isAppended) await writeStatus({ feed: "events", fetched: records.length, newestMs });
+      // Another poller appended this page: the page after it is read again from the marker it stored.
+      else dropReadAhead();
+    } catch (error) {
+      dropReadAhead();
+      throw error;
+    }
     return isFull
       ? { state: "polling", detail: "Fetching Cato's backlog of events", delayMs: 0 }
       : { state: "caught-up", detail: "", delayMs: options.pollIntervalMs };
@@ -300,6 +374,7 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     let leaseAbort: AbortController | null = null;
     let renewTimer: NodeJS.Timeout | null = null;
     const dropLease = () => {
+      dropReadAhead();
       if (renewTimer) clearInterval(renewTimer);
       renewTimer = null;
       leaseAbort?.abort();
@@ -320,6 +395,7 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
         // A saved change (a fixed key, another region) is tried at once, not after the retry delay.
         if (target.version !== settingsVersion) {
           settingsVersion = target.version;
+          dropReadAhead();
           for (const f of Object.values(feeds)) Object.assign(f, { dueAt: 0, failures: 0 });
         }
         if (!leaseAbort) {

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import tls from "node:tls";
 import { gzip as gzipCallback } from "node:zlib";
 import { buildEnvelope, TEST_SOURCETYPE } from "@/lib/hec/envelope";
+import { HEC_HOST, HEC_SOURCE } from "@/lib/hec/metadata";
 import { classifyReply } from "@/lib/hec/replies";
 import { DestinationError, describeNetworkError, postToHec, requestHec } from "@/lib/hec/sender";
 import { hecEventUrl } from "@/lib/integrations/ingestion-url";
@@ -12,7 +13,15 @@ const gzip = promisify(gzipCallback);
 
 export type TTestStep = { name: string; status: "passed" | "failed" | "skipped"; detail: string };
 export type TTestResult = { ok: boolean; steps: TTestStep[] };
-export type TTestTarget = { ingestionUrl: string; token: string; index: string | null; indexerAck?: boolean };
+export type TTestTarget = {
+  ingestionUrl: string;
+  token: string;
+  index: string | null;
+  indexerAck?: boolean;
+  /** The integration's host and source (defaults cato-sase, cato_networks): the test event lands beside its data. */
+  hecHost?: string;
+  hecSource?: string;
+};
 export type TTestOptions = { sendTestEvent: boolean; allowPrivateNetworks: boolean; timeoutMs: number };
 
 function resolveGuarded(hostname: string, allowPrivateNetworks: boolean): Promise<string> {
@@ -64,8 +73,10 @@ function reasonOf(error: unknown): string {
 
 /**
  * Checks a destination step by step without saving anything: the address, TLS, HEC's
- * health endpoint, and (only when asked) the API key and index with one test event of
- * sourcetype cato:test. Each step says in plain words what it found.
+ * health endpoint, and (only when asked) the API key and index with one test event. The
+ * event goes where the integration's data goes (its index, host and source) so it can be
+ * searched for there, with sourcetype cato:test so it stays out of whatever is bound to
+ * the data's own sourcetypes. Each step says in plain words what it found.
  */
 export async function testConnection(target: TTestTarget, options: TTestOptions): Promise<TTestResult> {
   const url = new URL(target.ingestionUrl);
@@ -126,7 +137,7 @@ export async function testConnection(target: TTestTarget, options: TTestOptions)
       name: names[3]!,
       status: "skipped",
       detail:
-        "Not checked: send a test event to check the API key and index (it appears in Splunk with sourcetype cato:test).",
+        "Not checked: send a test event to check the API key and index (it appears in Splunk with the integration's index, host and source, and sourcetype cato:test).",
     });
     return { ok: true, steps };
   }
@@ -137,10 +148,16 @@ export async function testConnection(target: TTestTarget, options: TTestOptions)
     time: String(now),
     event_message: "Test event from the SASE console's Splunk integration",
   });
-  const envelope = buildEnvelope(record, { source: "events", index: target.index, maxEventBytes: 1_000_000 }).replace(
-    '"sourcetype":"cato:events"',
-    `"sourcetype":"${TEST_SOURCETYPE}"`,
-  );
+  const host = target.hecHost ?? HEC_HOST;
+  const hecSource = target.hecSource ?? HEC_SOURCE;
+  const envelope = buildEnvelope(record, {
+    source: "events",
+    index: target.index,
+    host,
+    hecSource,
+    sourcetype: TEST_SOURCETYPE,
+    maxEventBytes: 1_000_000,
+  });
   try {
     // On a data channel, as delivery sends: a token with indexer acknowledgment refuses requests without one.
     const reply = await postToHec(hecEventUrl(target.ingestionUrl), target.token, await gzip(envelope), sendOptions, {
@@ -153,7 +170,7 @@ export async function testConnection(target: TTestTarget, options: TTestOptions)
       steps.push({
         name: names[3]!,
         status: "passed",
-        detail: `Splunk accepted a test event into ${where}. ${describeAck(/"ackId"\s*:\s*\d+/.test(reply.body), target.indexerAck)}`,
+        detail: `Splunk accepted a test event into ${where} (host ${host}, source ${hecSource}, sourcetype ${TEST_SOURCETYPE}). ${describeAck(/"ackId"\s*:\s*\d+/.test(reply.body), target.indexerAck)}`,
       });
       return { ok: true, steps };
     }

@@ -368,6 +368,31 @@ describe("HEC receiver: health, raw and acknowledgement", () => {
       await acking.stop();
     }
   });
+
+  it("hands over what it received without forgetting the acks still to be polled, and logs each poll", async () => {
+    const acking = await startHecReceiver({ tokens: [TOKEN], ackEnabled: true });
+    try {
+      const channel = { "X-Splunk-Request-Channel": CHANNEL };
+      await sendEvents(acking, '{"event":"a"}', { headers: channel });
+      await sendEvents(acking, '{"event":"b"}', { headers: channel });
+      expect(acking.takeReceived().map((e) => e.event)).toEqual(["a", "b"]);
+      expect(acking.takeReceived()).toEqual([]);
+      expect(acking.count()).toBe(2);
+      expect(acking.pendingAcks()).toBe(2);
+      // The ids keep counting on the channel: no id is given twice.
+      expect((await sendEvents(acking, '{"event":"c"}', { headers: channel })).json.ackId).toBe(2);
+      const poll = await send(acking, "/services/collector/ack", { headers: channel, body: '{"acks":[1,0,9]}' });
+      expect(poll.json).toEqual({ acks: { "1": true, "0": true, "9": false } });
+      expect(acking.ackPolls()).toEqual([
+        { channel: CHANNEL, ackIds: [1, 0, 9], trueIds: [1, 0], at: expect.any(Number) },
+      ]);
+      acking.clear();
+      expect(acking.ackPolls()).toEqual([]);
+      expect(acking.pendingAcks()).toBe(0);
+    } finally {
+      await acking.stop();
+    }
+  });
 });
 
 describe("HEC receiver: batches received but never indexed", () => {

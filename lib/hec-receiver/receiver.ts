@@ -106,6 +106,16 @@ export type THecRequestRecord = {
   at: number;
 };
 
+/** One ack poll answered with the acknowledgement states (HTTP 200). */
+export type THecAckPollRecord = {
+  channel: string;
+  /** Ack ids asked about, in the order asked. */
+  ackIds: number[];
+  /** Of those, the ids reported true (indexed) by this poll. */
+  trueIds: number[];
+  at: number;
+};
+
 export type THecReceiver = {
   /** e.g. https://127.0.0.1:40123 */
   url: string;
@@ -124,7 +134,15 @@ export type THecReceiver = {
   requests(): THecRequestRecord[];
   /** Requests on the event and raw endpoints received and not answered yet (in flight from the sender's side). */
   inProgress(): number;
-  /** Forgets received envelopes, the count, the request log and the ack ids waiting to be polled. */
+  /**
+   * The envelopes received since the last take (or clear), forgotten here; the count, the
+   * request logs and the ack ids waiting to be polled stay, so a sender polling its acks
+   * is not disturbed (unlike `clear`).
+   */
+  takeReceived(): THecEnvelope[];
+  /** Every ack poll answered with the states (the last 100,000 at least). */
+  ackPolls(): THecAckPollRecord[];
+  /** Forgets received envelopes, the count, the request logs and the ack ids waiting to be polled. */
   clear(): void;
   setFault(fault: TReceiverFault): void;
   setMaxContentLength(bytes: number): void;
@@ -273,6 +291,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
   let accepted = 0;
   let stored: THecEnvelope[] = [];
   let requestLog: THecRequestRecord[] = [];
+  let ackPollLog: THecAckPollRecord[] = [];
   let inProgress = 0;
   let isStopped = false;
   let stopping: Promise<void> | undefined;
@@ -490,7 +509,14 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id) && id >= 0)) return reply("invalidDataFormat");
     const pending = ackChannels.get(channel)?.pending;
     const acks: Record<string, boolean> = {};
-    for (const id of ids as number[]) acks[String(id)] = pending?.delete(id) ?? false;
+    const trueIds: number[] = [];
+    for (const id of ids as number[]) {
+      const isTrue = pending?.delete(id) ?? false;
+      acks[String(id)] = isTrue;
+      if (isTrue) trueIds.push(id);
+    }
+    ackPollLog.push({ channel, ackIds: ids as number[], trueIds, at: Date.now() });
+    if (ackPollLog.length > MAX_REQUEST_LOG * 1.1) ackPollLog = ackPollLog.slice(-MAX_REQUEST_LOG);
     sendJson(res, 200, { acks });
   }
 
@@ -554,12 +580,19 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     caCertPem: certificate?.caCertPem ?? null,
     caCertPath: certificate?.caCertPath ?? null,
     received: () => stored.slice(),
+    takeReceived: () => {
+      const taken = stored;
+      stored = [];
+      return taken;
+    },
+    ackPolls: () => ackPollLog.slice(),
     count: () => accepted,
     requests: () => requestLog.slice(),
     inProgress: () => inProgress,
     clear: () => {
       stored = [];
       requestLog = [];
+      ackPollLog = [];
       accepted = 0;
       ackChannels.clear();
     },

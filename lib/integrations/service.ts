@@ -16,7 +16,7 @@ import { checkDataSources, integrationSchemas, type TIntegration } from "@/lib/i
 import { serializeIntegration, type TIntegrationRow, type TLagBySource } from "@/lib/integrations/serializer";
 import { logger } from "@/lib/logger";
 import { sharedRedis } from "@/lib/redis";
-import { testConnection, type TTestResult } from "@/lib/delivery/test-connection";
+import { testConnection, type TTestResult, type TTestTarget } from "@/lib/delivery/test-connection";
 import { decryptToken, encryptToken, tokenHint } from "@/lib/security/token-cipher";
 import { checkDestinationHost } from "@/lib/security/url-guard";
 import { isUuid, parseOrThrow } from "@/lib/validation";
@@ -387,10 +387,7 @@ function takeTestFlag(input: unknown): { sendTestEvent: boolean; rest: unknown }
   return { sendTestEvent: sendTestEvent === true, rest };
 }
 
-function runTest(
-  target: { ingestionUrl: string; token: string; index: string | null; indexerAck: boolean },
-  sendTestEvent: boolean,
-) {
+function runTest(target: TTestTarget, sendTestEvent: boolean) {
   const env = serverEnv();
   return testConnection(target, {
     sendTestEvent,
@@ -433,7 +430,14 @@ export async function testNewIntegration(input: unknown, caller: TCaller): Promi
   const data = parseOrThrow(schemas().create, named);
   checkDestination(data.ingestionUrl);
   const result = await runTest(
-    { ingestionUrl: data.ingestionUrl, token: data.apiKey, index: data.index, indexerAck: data.indexerAck },
+    {
+      ingestionUrl: data.ingestionUrl,
+      token: data.apiKey,
+      index: data.index,
+      indexerAck: data.indexerAck,
+      hecHost: data.hecHost,
+      hecSource: data.hecSource,
+    },
     sendTestEvent,
   );
   return auditTest(caller, null, data.ingestionUrl, sendTestEvent, result);
@@ -466,6 +470,8 @@ export async function testSavedIntegration(id: string, input: unknown, caller: T
       token,
       index: data.index !== undefined ? data.index : row.index,
       indexerAck: data.indexerAck ?? row.indexerAck,
+      hecHost: data.hecHost ?? row.hecHost,
+      hecSource: data.hecSource ?? row.hecSource,
     },
     sendTestEvent,
   );

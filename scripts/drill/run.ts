@@ -11,9 +11,12 @@ import { parseArgs } from "node:util";
 import type { ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { format } from "prettier";
-import { disconnectDb } from "@/lib/db";
-import { appendRecords, type TNewRecord } from "@/lib/feeds/feed-store";
+import { db, disconnectDb } from "@/lib/db";
+import { readPendingAcks } from "@/lib/delivery/pending-acks";
+import { DEFAULT_MAX_IN_FLIGHT } from "@/lib/delivery/pump";
+import { appendRecords, readOne, type TNewRecord } from "@/lib/feeds/feed-store";
 import { toNewRecord } from "@/lib/feeds/ingest";
+import { buildEnvelope } from "@/lib/hec/envelope";
 import { startHecReceiver, type THecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration, findIntegration } from "@/lib/integrations/service";
 import {
@@ -49,7 +52,13 @@ type TDrillContext = {
   restartWorker(): Promise<void>;
   /** Replaces the receiver with a new one on the same port (after a stop). */
   restartReceiver(): Promise<void>;
+  /** Unique records delivered so far. */
   delivered(): number;
+  /** Copies delivered beyond the first, so far. */
+  duplicated(): number;
+  /** Copies of the record with this id delivered so far (one integration). */
+  copiesOf(id: string): number;
+  integrationIds: string[];
 };
 
 type TDrill = {
@@ -71,6 +80,8 @@ type TDrill = {
   isAck?: boolean;
   /** Worker settings of this drill. */
   workerEnv?: Record<string, string>;
+  /** Once every record arrived: figures of the drill's own, appended to its note. */
+  report?(ctx: TDrillContext): Promise<string>;
 };
 
 async function killTenTimes(ctx: TDrillContext): Promise<string> {
@@ -82,6 +93,124 @@ async function killTenTimes(ctx: TDrillContext): Promise<string> {
     await ctx.restartWorker();
   }
   return "killed 10 times, each after at least 1,000 more records arrived";
+}
+
+const ACK_DRILL_TIMEOUT_MS = 20_000;
+/** HEC_MAX_IN_FLIGHT's default, which the drills keep. */
+const DRILL_WINDOW = DEFAULT_MAX_IN_FLIGHT;
+/** HEC_BATCH_MAX_BYTES of every drill (startBenchEnvironment below). */
+const DRILL_BATCH_MAX_BYTES = 1_000_000;
+
+/** What the restarted worker found stored with the delivery row after one SIGKILL. */
+type TCrash = {
+  killedAt: number;
+  /** Copies delivered beyond the first when the worker was killed. */
+  duplicatedBefore: number;
+  channel: string;
+  /** Batches stored with the row, taken by the receiver and not yet under the marker. */
+  pendingBatches: number;
+  pendingRecords: number;
+  /** Of those, the ones still waiting for their ack id to turn true. */
+  unackedIds: number[];
+  /** The last record of each of those batches: its drill id and the copies delivered by the crash. */
+  unackedLastRecords: { id: string; copies: number }[];
+};
+
+/** Records in one full batch of the drill's ~1.3 KB events, from the batch byte cap. */
+function drillBatchRecords(): number {
+  const [record] = smallEvents(0, 1);
+  const envelope = buildEnvelope(record!.json, { source: "events", index: null, maxEventBytes: 5_000_000 });
+  return Math.floor(DRILL_BATCH_MAX_BYTES / (Buffer.byteLength(envelope) + 1));
+}
+
+/**
+ * SIGKILL ten times with indexer acknowledgment on. After each kill (the worker is dead,
+ * so the row is what the next worker will read) notes the pending acks stored with the
+ * delivery row.
+ */
+async function killTenTimesWithAcks(ctx: TDrillContext): Promise<string> {
+  const [integrationId] = ctx.integrationIds;
+  const crashes: TCrash[] = [];
+  for (let i = 0; i < 10; i++) {
+    const before = ctx.delivered();
+    await waitUntil(() => ctx.delivered() > before + 1000 || ctx.delivered() >= 60_000, 120_000, "some progress");
+    ctx.worker.kill("SIGKILL");
+    await new Promise((r) => ctx.worker.once("exit", r));
+    const killedAt = Date.now();
+    const row = await db().delivery.findFirstOrThrow({ where: { integrationId, source: "events" } });
+    const pending = readPendingAcks(row.pendingAcks);
+    const unacked = pending.filter((p) => !p.acked && p.ackId !== null);
+    const unackedLastRecords: { id: string; copies: number }[] = [];
+    for (const p of unacked) {
+      const entry = await readOne(ctx.redis, "events", p.to);
+      if (!entry) continue;
+      const { id } = JSON.parse(entry.json) as { id: string };
+      unackedLastRecords.push({ id, copies: ctx.copiesOf(id) });
+    }
+    crashes.push({
+      killedAt,
+      duplicatedBefore: ctx.duplicated(),
+      channel: row.channel,
+      pendingBatches: pending.length,
+      pendingRecords: pending.reduce((sum, p) => sum + p.records, 0),
+      unackedIds: unacked.map((p) => p.ackId!),
+      unackedLastRecords,
+    });
+    await ctx.restartWorker();
+  }
+  ackCrashes = crashes;
+  return `killed 10 times, each after at least 1,000 more records arrived; window of ${DRILL_WINDOW}, ack timeout ${ACK_DRILL_TIMEOUT_MS / 1000} s`;
+}
+
+let ackCrashes: TCrash[] = [];
+
+/**
+ * Checks at the receiver whether each restarted worker polled the stored ack ids on the
+ * same channel, and compares the records resent after each crash with its bound: the
+ * window of batches in flight plus the batches stored as pending.
+ */
+async function reportAckCrashes(ctx: TDrillContext): Promise<string> {
+  const crashes = ackCrashes;
+  // Resends caused by an ack timeout arrive ACK_DRILL_TIMEOUT_MS after their batch was sent.
+  await sleep(ACK_DRILL_TIMEOUT_MS + 5000);
+  const finalDuplicated = ctx.duplicated();
+  const batchRecords = drillBatchRecords();
+  const polls = ctx.receiver.ackPolls();
+  const n = (v: number) => v.toLocaleString("en-US");
+  let withinBound = 0;
+  let storedIds = 0;
+  let polledAfterRestart = 0;
+  let trueAfterRestart = 0;
+  let reportedBeforeCrash = 0;
+  let unackedResent = 0;
+  const lines: string[] = [];
+  crashes.forEach((crash, k) => {
+    const next = crashes[k + 1];
+    const resent = (next ? next.duplicatedBefore : finalDuplicated) - crash.duplicatedBefore;
+    const bound = DRILL_WINDOW * batchRecords + crash.pendingRecords;
+    if (resent <= bound) withinBound++;
+    const after = polls.filter((p) => p.at >= crash.killedAt && p.channel === crash.channel);
+    const before = polls.filter((p) => p.at < crash.killedAt && p.channel === crash.channel);
+    for (const id of crash.unackedIds) {
+      storedIds++;
+      if (after.some((p) => p.ackIds.includes(id))) polledAfterRestart++;
+      if (after.some((p) => p.trueIds.includes(id))) trueAfterRestart++;
+      if (before.some((p) => p.trueIds.includes(id))) reportedBeforeCrash++;
+    }
+    // Counted against the copies at the crash: a batch can itself be a resend of an earlier crash.
+    for (const last of crash.unackedLastRecords) if (ctx.copiesOf(last.id) > last.copies) unackedResent++;
+    lines.push(
+      `  crash ${k + 1}: resent ${n(resent)} records; bound ${n(bound)} = window ${DRILL_WINDOW} × ${n(batchRecords)} + ${crash.pendingBatches} pending batches (${n(crash.pendingRecords)} records, ${crash.unackedIds.length} unacknowledged)`,
+    );
+  });
+  const pollSpan = polls.length > 1 ? (polls.at(-1)!.at - polls[0]!.at) / 1000 : 1;
+  const ackPollsPerSecond = polls.length / Math.max(1, pollSpan);
+  lines.push(
+    `  pending ack ids stored at the crashes: ${storedIds}; polled by the restarted worker on the same channel: ${polledAfterRestart}, reported indexed then: ${trueAfterRestart}; already reported before the crash (lost, resent after the ack timeout): ${reportedBeforeCrash}; batches among them sent again after the crash: ${unackedResent}`,
+    `  resent in all ${n(finalDuplicated)}, ${n(Math.round(finalDuplicated / crashes.length))} per crash on average; ${withinBound} of ${crashes.length} crashes within their bound; ${polls.length} ack polls (${ackPollsPerSecond.toFixed(1)}/s)`,
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return `resent ${n(Math.round(finalDuplicated / crashes.length))} records per crash on average (bound per crash: window ${n(DRILL_WINDOW * batchRecords)} + pending batches), ${withinBound} of 10 within it; ${polledAfterRestart} of ${storedIds} stored ack ids polled by the restarted worker, ${trueAfterRestart} indexed, ${reportedBeforeCrash} lost at the crash, ${unackedResent} of their batches resent`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -137,9 +266,11 @@ const DRILLS: TDrill[] = [
     records: 60_000,
     isAck: true,
     // Splunk forgets an ack once reported: a worker killed between the poll and the commit
-    // leaves batches whose acks never come again, resent after the ack timeout.
-    workerEnv: { HEC_ACK_TIMEOUT_MS: "20000" },
-    run: async (ctx) => `${await killTenTimes(ctx)}; window of 4, unacknowledged batches resent after 20 s`,
+    // leaves batches whose acks never come again, resent after the ack timeout. The default
+    // timeout (5 minutes) would make the drill wait that long for each of them.
+    workerEnv: { HEC_ACK_TIMEOUT_MS: String(ACK_DRILL_TIMEOUT_MS) },
+    run: killTenTimesWithAcks,
+    report: reportAckCrashes,
   },
   {
     name: "receiver-down",
@@ -291,12 +422,18 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
     const id = (envelope.event as Record<string, string>).id;
     return id === undefined ? undefined : `${envelope.index ?? ""}|${id}`;
   };
+  let duplicated = 0;
+  // Takes the envelopes over without clear(): that would also forget the ack ids the
+  // worker has yet to poll (and restart their numbering), so no batch would ever be
+  // acknowledged and every one would wait for the ack timeout.
   const tally = (r: THecReceiver) => {
-    for (const envelope of r.received()) {
+    for (const envelope of r.takeReceived()) {
       const key = keyOf(envelope);
-      if (key !== undefined) seen.set(key, (seen.get(key) ?? 0) + 1);
+      if (key === undefined) continue;
+      const count = seen.get(key) ?? 0;
+      if (count > 0) duplicated++;
+      seen.set(key, count + 1);
     }
-    r.clear();
   };
   let worker: ChildProcess | null = null;
   try {
@@ -343,7 +480,19 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
           ackEnabled,
         });
       },
-      delivered: () => seen.size + new Set(receiver.received().map(keyOf)).size,
+      delivered: () => {
+        tally(receiver);
+        return seen.size;
+      },
+      duplicated: () => {
+        tally(receiver);
+        return duplicated;
+      },
+      copiesOf: (id) => {
+        tally(receiver);
+        return seen.get(`|${id}`) ?? 0;
+      },
+      integrationIds: integrations.map((integration) => integration.id),
     };
     const note = await drill.run(ctx);
     const faultCleared = Date.now();
@@ -371,11 +520,11 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
       "the marker at the head",
     );
     tally(receiver);
+    const report = drill.report ? `; ${await drill.report(ctx)}` : "";
     let lost = 0;
     for (const index of indexes.length > 0 ? indexes : [""]) {
       for (let i = 0; i < drill.records; i++) if (!seen.has(`${index}|${i}`)) lost++;
     }
-    const duplicated = [...seen.values()].reduce((sum, count) => sum + count - 1, 0);
     let workerNote = "";
     let workerRssMb: number | null = null;
     if (drill.maxWorkerRssMb) {
@@ -389,7 +538,7 @@ async function runDrill(drill: TDrill, environment: TBenchEnvironment, faultSeco
       lost,
       duplicated,
       recoverySeconds,
-      note: note + workerNote,
+      note: note + report + workerNote,
       isOverMemory: workerRssMb !== null && workerRssMb >= drill.maxWorkerRssMb!,
     };
   } finally {
@@ -408,7 +557,7 @@ async function main(): Promise<void> {
   const faultSeconds = Number(values.seconds);
   const chosen = positionals.length ? DRILLS.filter((d) => positionals.includes(d.name)) : DRILLS;
   const results: TDrillResult[] = [];
-  const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: "1000000" });
+  const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(DRILL_BATCH_MAX_BYTES) });
   try {
     for (const drill of chosen) {
       process.stdout.write(`${drill.title}…\n`);

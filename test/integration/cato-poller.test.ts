@@ -6,6 +6,7 @@ import { sampleAuditRecords, startCatoMock, type TCatoMock } from "@/lib/cato/mo
 import { findCatoAccount, saveCatoAccount } from "@/lib/cato/service";
 import { isCatoAccountActive } from "@/lib/cato/target";
 import { db, disconnectDb } from "@/lib/db";
+import { catoKeys, moveMarker } from "@/lib/cato/coordination";
 import { appendRecords, MarkerMovedError } from "@/lib/feeds/feed-store";
 import { createSimulator } from "@/lib/simulator/generator";
 import { CATO_ACCOUNT_ID, CATO_KEY, countOf, feedJson, startTestPoller, waitFor } from "@/test/helpers/cato";
@@ -215,4 +216,84 @@ describe("Cato poller", () => {
     const written = await tick(redis, Date.now() + 1000);
     expect(written.events).toBeGreaterThan(0);
   });
+});
+
+describe("Cato poller reading the next page while it appends the current one", () => {
+  const pageJson = (from: number, to: number) =>
+    mock
+      .events()
+      .slice(from, to)
+      .map((r) => JSON.stringify(r.fieldsMap));
+
+  it("delivers every record of a backlog of many pages once and in order, one call at a time", async () => {
+    mock.addEvents(simulatedEvents(31_234));
+    await connect();
+    poller();
+    await waitFor(async () => (await redis.xlen("feed:events")) >= 31_234, 60_000, "31,234 events");
+    await waitFor(async () => (await findCatoAccount("admin")).status.state === "caught-up", 10_000, "caught up");
+
+    expect(await feedJson(redis, "events")).toEqual(pageJson(0, 31_234));
+    // Eleven pages, each asked for once (the page read ahead is the next call, not an extra one).
+    const markers = mock.stats().eventsMarkers;
+    expect(new Set(markers.slice(0, 11)).size).toBe(11);
+    expect(mock.stats().maxInFlight).toBe(1);
+    expect((await findCatoAccount("admin")).status.fetched.events).toBe(31_234);
+  }, 90_000);
+
+  it("a page whose append fails (another poller stored its marker) is not followed by the page read after it", async () => {
+    const markerKey = catoKeys.marker(CATO_ACCOUNT_ID, "events");
+    // The poller's append and this test's competing one race; an attempt where the poller
+    // appended first did not exercise the failure and is run again.
+    for (let attempt = 1; ; attempt++) {
+      await redis.flushdb();
+      await mock.close();
+      mock = await startCatoMock({ apiKey: CATO_KEY, accountId: CATO_ACCOUNT_ID });
+      mock.addEvents(simulatedEvents(12_500));
+      let m1 = "";
+      let m2 = "";
+      let isCompetitorFirst: boolean | null = null;
+      let competitorDone: Promise<void> | null = null;
+      mock.onCall(async (_operation, variables) => {
+        const marker = typeof variables.marker === "string" ? variables.marker : "";
+        const seen = mock.stats().eventsMarkers;
+        // The markers of the first three pages, in the order the poller asks for them.
+        if (seen.length === 2) m1 = marker;
+        if (seen.length === 3 && marker !== m1) m2 = marker;
+        if (marker !== m2 || m2 === "") return;
+        if (isCompetitorFirst === null) {
+          // The poller has page 2 and is appending it while it reads page 3 (this call):
+          // another poller stores page 2's marker and appends page 2 first.
+          isCompetitorFirst = await moveMarker(redis, markerKey, m1, m2);
+          competitorDone = isCompetitorFirst
+            ? appendRecords(
+                redis,
+                "events",
+                mock
+                  .events()
+                  .slice(3000, 6000)
+                  .map((r) => ({
+                    json: JSON.stringify(r.fieldsMap),
+                    eventType: r.fieldsMap.event_type,
+                    eventSubType: r.fieldsMap.event_sub_type,
+                  })),
+                0,
+              ).then(() => undefined)
+            : Promise.resolve();
+        }
+        await competitorDone;
+      });
+      await connect();
+      const p = poller();
+      await waitFor(async () => (await redis.xlen("feed:events")) >= 12_500, 30_000, "12,500 events");
+      await waitFor(async () => (await findCatoAccount("admin")).status.state === "caught-up", 10_000, "caught up");
+      await p.stop();
+      if (!isCompetitorFirst && attempt < 5) continue;
+      expect(isCompetitorFirst).toBe(true);
+      expect(await feedJson(redis, "events")).toEqual(pageJson(0, 12_500));
+      // Page 3 was read ahead while page 2 was appended; page 2's append failed, so page 3
+      // was read again from the marker the other poller stored, not taken from the read-ahead.
+      expect(mock.stats().eventsMarkers.filter((m) => m === m2)).toHaveLength(2);
+      break;
+    }
+  }, 180_000);
 });

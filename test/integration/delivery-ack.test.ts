@@ -89,6 +89,28 @@ describe("indexer acknowledgment", () => {
     expect((await findIntegration(created.id)).delivery.events).toMatchObject({ deliveredRecords: 3, pendingAcks: 0 });
   });
 
+  // Ack ids count per channel from 0, and Splunk keeps them in memory only, so after a
+  // restart it numbers the same channel from 0 again: a "true" for a reused number must
+  // not count for the batch that was lost under it.
+  it("loses no batch when Splunk restarts and numbers the channel's ack ids from 0 again", async () => {
+    const created = await integration({ indexerAck: true });
+    const before = Array.from({ length: 6 }, () => event());
+    await appendEvents(before);
+    // Received (ack ids 0 and 1), then Splunk restarts before indexing them: acks lost.
+    fixture.receiver.setNeverIndexedRatio(1);
+    const config = { batchMaxRecords: 3, ackPollMs: 20, ackTimeoutMs: 600_000 };
+    expect(await runPump(ctx(config), created.id, "events", 500)).toBe("budget");
+    expect(await pendingAcksOf(created.id)).toHaveLength(2);
+    fixture.receiver.clear(); // what a restart keeps of a channel: nothing; its ack ids start at 0 again
+    fixture.receiver.setNeverIndexedRatio(0);
+    const after = Array.from({ length: 6 }, () => event());
+    await appendEvents(after);
+    // The new batches get ack ids 0 and 1 on the same channel; their "true" must not
+    // count for the two lost batches, which have to be sent again.
+    for (let run = 0; run < 5; run++) await runPump(ctx(config), created.id, "events", 1000);
+    expect(new Set(receivedN())).toEqual(new Set([...before, ...after].map((r) => r.n)));
+  });
+
   it("/api/metrics shows batches waiting for acknowledgment, acknowledged ones and their latency", async () => {
     const created = await integration({ indexerAck: true });
     const labels = { integration_id: created.id, source: "events" };

@@ -64,7 +64,7 @@ describe("test connection", () => {
     expect(full.steps[3]).toMatchObject({
       status: "passed",
       detail:
-        "Splunk accepted a test event into index cato. The token does not use indexer acknowledgment, and neither does this integration.",
+        "Splunk accepted a test event into index cato (host cato-sase, source cato_networks, sourcetype cato:test). The token does not use indexer acknowledgment, and neither does this integration.",
     });
     expect(receiver.received()).toEqual([expect.objectContaining({ sourcetype: "cato:test", index: "cato" })]);
   });
@@ -125,6 +125,50 @@ describe("test connection", () => {
     expect((await call({ sendTestEvent: true })).ok).toBe(true);
     const changed = await call({ sendTestEvent: true, apiKey: "00000000-0000-0000-0000-000000000000" });
     expect(changed.steps[3]!.status).toBe("failed");
+  });
+
+  it("lands the test event where the integration's data lands: its index, host and source", async () => {
+    const unsaved = await test({ sendTestEvent: true, index: "cato", hecHost: "sase-prod", hecSource: "cato:eu-1" });
+    expect(unsaved.steps[3]!.detail).toMatch(
+      /^Splunk accepted a test event into index cato \(host sase-prod, source cato:eu-1, sourcetype cato:test\)\./,
+    );
+    expect(receiver.takeReceived()).toEqual([
+      expect.objectContaining({ index: "cato", host: "sase-prod", source: "cato:eu-1", sourcetype: "cato:test" }),
+    ]);
+
+    const saved = await createIntegration(
+      {
+        name: `Metadata ${Date.now()}`,
+        ingestionUrl: receiver.url,
+        apiKey: receiver.token,
+        hecHost: "sase-lab",
+        hecSource: "cato_lab",
+        sourcetypes: { events: "cato_json_events" },
+      },
+      SYSTEM_CALLER,
+    );
+    const call = async (body: unknown) => {
+      const response = await testSaved.POST(
+        new Request(`http://console.test/api/integrations/${saved.id}/test`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        { params: Promise.resolve({ id: saved.id }) },
+      );
+      return (await response.json()) as TResult;
+    };
+    const stored = await call({ sendTestEvent: true });
+    expect(stored.steps[3]!.detail).toMatch(
+      /^Splunk accepted a test event into the token's default index \(host sase-lab,/,
+    );
+    expect(receiver.takeReceived()).toEqual([
+      expect.objectContaining({ host: "sase-lab", source: "cato_lab", sourcetype: "cato:test" }),
+    ]);
+    // Unsaved changes in the panel are what the test uses.
+    expect((await call({ sendTestEvent: true, hecHost: "sase-edit", index: "main" })).ok).toBe(true);
+    const [edited] = receiver.takeReceived();
+    expect(edited).toMatchObject({ host: "sase-edit", source: "cato_lab", index: "main", sourcetype: "cato:test" });
   });
 
   it("sends the stored key only to the saved destination, and audits every test", async () => {
