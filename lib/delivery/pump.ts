@@ -106,6 +106,11 @@ type TBackground = {
   isQueuedHealthy: boolean;
   /** A commit lost its compare-and-set: the run stops. */
   isLost: boolean;
+  /**
+   * Batches taken whose commit has not landed: they count against the window, so a
+   * crash still resends at most HEC_MAX_IN_FLIGHT batches (plus unacknowledged ones).
+   */
+  uncommitted: number;
 };
 
 /**
@@ -127,13 +132,16 @@ function inBackground(run: TRun, write: Promise<unknown>): void {
 function commitInBackground(run: TRun, loaded: TLoaded, isHealthy: boolean): void {
   const state = run.background;
   state.isQueuedHealthy ||= isHealthy;
+  state.uncommitted++;
   if (state.isCommitQueued) return;
   state.isCommitQueued = true;
   state.commits = state.commits.then(async (isMoved) => {
     state.isCommitQueued = false;
     const healthy = state.isQueuedHealthy;
     state.isQueuedHealthy = false;
+    const taking = state.uncommitted;
     const isNowMoved = isMoved && (await commitReady(run, loaded, healthy));
+    state.uncommitted -= taking;
     if (!isNowMoved) state.isLost = true;
     return isNowMoved;
   });
@@ -795,6 +803,7 @@ export async function runPump(
     isCommitQueued: false,
     isQueuedHealthy: false,
     isLost: false,
+    uncommitted: 0,
   };
   try {
     const outcome = await pump(ctx, integrationId, source, budgetMs, background);
@@ -970,7 +979,11 @@ async function pump(
 
   for (;;) {
     // 1. Fill the window: each batch goes on the wire as soon as it is built.
-    while (doneOutcome === null && window.length < maxInFlight && run.pending.length < MAX_PENDING_ACKS) {
+    while (
+      doneOutcome === null &&
+      window.length + run.background.uncommitted < maxInFlight &&
+      run.pending.length < MAX_PENDING_ACKS
+    ) {
       if (Date.now() >= deadline || ctx.signal?.aborted) {
         doneOutcome = "budget";
         break;
@@ -984,8 +997,12 @@ async function pump(
       window.push(prepared);
     }
 
-    // 2. Nothing on the wire: wait for acknowledgments, or end the run.
+    // 2. Nothing on the wire: let the commits land, wait for acknowledgments, or end the run.
     if (window.length === 0) {
+      if (run.background.uncommitted > 0) {
+        if (!(await settleCommits(run))) return "stopped";
+        continue;
+      }
       if (doneOutcome === "stopped" || doneOutcome === "not-due") return doneOutcome;
       if (!hasUnacked(run)) return doneOutcome ?? "budget";
       if (Date.now() >= deadline || ctx.signal?.aborted) return "budget";
