@@ -25,6 +25,8 @@ export function isFeedName(name: string): name is TFeedName {
 }
 
 export type TNewRecord = { json: string; eventType?: string; eventSubType?: string };
+/** What an append takes: `json` as text, or as UTF-8 bytes (the Cato poller's, taken from Cato's reply as they came). */
+export type TAppendRecord = Omit<TNewRecord, "json"> & { json: string | Buffer };
 export type TFeedEntry = {
   marker: string;
   seq: number;
@@ -159,7 +161,7 @@ type TRedisWithAppend = Redis & {
     state: string,
     maxLength: number,
     bigTtlSeconds: number,
-    tokens: string[],
+    tokens: (string | Buffer)[],
   ): Promise<[string, string]>;
   feedAppendStaged(
     stream: string,
@@ -176,7 +178,7 @@ type TRedisWithAppend = Redis & {
     bigTtlSeconds: number,
     expected: string,
     next: string,
-    tokens: string[],
+    tokens: (string | Buffer)[],
   ): Promise<[string | null, string | null]>;
   feedAppendStagedMarked(
     stream: string,
@@ -238,7 +240,7 @@ const STAGING_TTL_SECONDS = 15 * 60;
 
 export type TFeedAppender = {
   /** Adds records to the append; nothing is in the feed before `commit`. */
-  add(records: readonly TNewRecord[]): Promise<void>;
+  add(records: readonly TAppendRecord[]): Promise<void>;
   /** Appends everything added, atomically and in order. */
   commit(): Promise<TAppendResult>;
   /** Drops everything added (staged tokens included); the feed is untouched. */
@@ -263,7 +265,7 @@ export function feedAppender(
   const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
   // Flows and audit entries are never filtered, so they carry the record alone.
   const isFiltered = feed === "events";
-  let args: string[] = [];
+  let args: (string | Buffer)[] = [];
   let argChars = 0;
   let count = 0;
   let isStaged = false;
@@ -289,15 +291,20 @@ export function feedAppender(
   return {
     async add(records) {
       for (const record of records) {
-        const fields: string[] = [];
-        let whole = "";
-        if (record.json.length > BIG_RECORD_CHARS) {
-          const { head, rawDataChars, isHeadCut } = headOf(record.json);
-          fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
+        const fields: (string | Buffer)[] = [];
+        let whole: string | Buffer = "";
+        // Bytes are at least as many as characters: only a long buffer can be a big record.
+        const json =
+          typeof record.json !== "string" && record.json.length > BIG_RECORD_CHARS
+            ? record.json.toString("utf8")
+            : record.json;
+        if (typeof json === "string" && json.length > BIG_RECORD_CHARS) {
+          const { head, rawDataChars, isHeadCut } = headOf(json);
+          fields.push("r", head, "n", String(json.length), "l", String(rawDataChars));
           if (isHeadCut) fields.push("x", "1");
-          whole = record.json;
+          whole = json;
         } else {
-          fields.push("r", record.json);
+          fields.push("r", json);
         }
         if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
         args.push(String(fields.length), ...fields, whole);
@@ -353,7 +360,7 @@ export function feedAppender(
 export async function appendRecords(
   redis: Redis,
   feed: TFeedName,
-  records: readonly TNewRecord[],
+  records: readonly TAppendRecord[],
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
   sourceMarker?: TSourceMarker,
