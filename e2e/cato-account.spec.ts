@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { E2E_CATO } from "./cato";
+import { expectNoAxeViolations, sidewaysOverflow } from "./layout";
 
 /**
  * The Cato Account page against the stand-in for Cato's API that the product polls
@@ -54,4 +55,27 @@ test("an admin connects the Cato account, tests it, sees its status, and disconn
   await page.getByRole("alertdialog").getByRole("button", { name: "Disconnect" }).click();
   await expect(page.getByTestId("cato-state")).toHaveText("Disabled");
   await expect(page.getByRole("form", { name: "Connection" }).getByRole("button", { name: "Connect" })).toBeVisible();
+});
+
+test("at 390 px the Cato Account page fits the screen and is accessible, before and after connecting", async ({
+  page,
+  request,
+}) => {
+  const width = 390;
+  await page.setViewportSize({ width, height: 844 });
+  await page.goto("/cato-account");
+  await expect(page.getByTestId("cato-state")).toHaveText("Disabled");
+  expect(await sidewaysOverflow(page, width)).toBe(0);
+  await expectNoAxeViolations(page);
+
+  // Connected: the status grows by the poller's figures and the form by Disconnect.
+  const connected = await request.put("/api/cato-account", {
+    data: { accountId: E2E_CATO.accountId, apiKey: E2E_CATO.apiKey, region: "eu", events: true, audit: true },
+  });
+  expect(connected.status(), await connected.text()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("cato-state")).toHaveText("Caught up", { timeout: 30_000 });
+  await expect(page.getByRole("button", { name: "Disconnect" })).toBeVisible();
+  expect(await sidewaysOverflow(page, width)).toBe(0);
+  await expectNoAxeViolations(page);
 });

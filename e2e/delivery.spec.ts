@@ -5,6 +5,7 @@ import { E2E_CERT_DIR } from "./certificate-dir";
 import { loadLoopbackCertificate } from "@/lib/hec-receiver/certificate";
 import { startHecReceiver, type THecReceiver } from "@/lib/hec-receiver/receiver";
 import { openNewPanel } from "./panel";
+import { sidewaysOverflow } from "./layout";
 
 /**
  * Delivery to Splunk, against a HEC receiver of our own that speaks the protocol. The
@@ -211,6 +212,12 @@ test("the integration's page shows its delivery, recent attempts and records set
   await expect(accepted).toContainText("Events", { timeout: DELIVERY_TIMEOUT });
   await expect(accepted.getByRole("cell").nth(3)).toHaveText("200");
   await expect(accepted.getByRole("cell").nth(4)).toHaveText("0");
+  // The console's one table: captioned, figures aligned right, scrolling in a frame of its own.
+  expect(await attempts.evaluate((table) => (table as HTMLTableElement).caption?.textContent)).toBe(
+    "Recent delivery attempts",
+  );
+  await expect(attempts.getByRole("columnheader", { name: "Records" })).toHaveCSS("text-align", "right");
+  await expect(accepted.getByRole("cell").nth(6)).toHaveCSS("text-align", "right");
   await expect(page.getByRole("main")).toContainText("Healthy");
   const events = page.getByRole("region", { name: "Events", exact: true });
   await expect(events).toContainText("Delivered");
@@ -357,6 +364,15 @@ test("no serious or critical accessibility violations on the integration's page 
   });
   await expect(page.getByRole("figure", { name: /^Records delivered per minute/ })).toBeVisible();
   await expectNoSeriousViolations(page);
+
+  // At phone width the attempts table scrolls inside its frame, by keyboard too; the page does not.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const frame = page.getByRole("group", { name: "Recent delivery attempts" });
+  await expect(frame).toHaveAttribute("tabindex", "0");
+  expect(await frame.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  expect(await sidewaysOverflow(page, 390)).toBe(0);
+  await expectNoSeriousViolations(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await page.getByRole("button", { name: `Edit ${integration.name}` }).click();
   const panel = page.getByRole("dialog", { name: "Edit Integration" });

@@ -2,6 +2,7 @@
 
 import { formatBytes, formatCount, isSource, SOURCE_LABELS } from "@/components/integrations/delivery-summary";
 import { useGetIntegrationActivity } from "@/components/integrations/use-get-integration-activity";
+import { DataTable, Td, type TColumn } from "@/components/ui/data-table";
 import { formatLocalTime } from "@/components/ui/format-time";
 import type { TDeliveryAttempt } from "@/lib/delivery/attempts";
 
@@ -16,21 +17,19 @@ const OUTCOMES: Record<TDeliveryAttempt["outcome"], { label: string; className: 
   "ack-timeout": { label: "Not acknowledged, sent again", className: "text-amber-900" },
 };
 
-const COLUMNS = [
-  { name: "Time" },
-  { name: "Source" },
-  { name: "Outcome" },
-  { name: "HTTP Status" },
-  { name: "HEC Code" },
-  { name: "Ack ID" },
-  { name: "Records", isNumber: true },
-  { name: "Bytes", isNumber: true },
-  { name: "Duration", isNumber: true },
-  { name: "Detail" },
+const COLUMNS: readonly TColumn[] = [
+  { key: "time", label: "Time" },
+  { key: "source", label: "Source" },
+  { key: "outcome", label: "Outcome" },
+  { key: "httpStatus", label: "HTTP Status" },
+  { key: "hecCode", label: "HEC Code" },
+  { key: "ackId", label: "Ack ID" },
+  { key: "records", label: "Records", isNumeric: true },
+  { key: "bytes", label: "Bytes", isNumeric: true },
+  { key: "duration", label: "Duration", isNumeric: true },
+  { key: "detail", label: "Detail" },
 ];
 
-const th = "px-2 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600";
-const td = "px-2 py-1.5 align-top text-sm";
 const none = <span className="text-slate-600">—</span>;
 
 function sourceLabel(source: string): string {
@@ -59,56 +58,34 @@ export function IntegrationActivity({ id }: { id: string }) {
         <h2 id="attempts-heading" className="mb-2 text-lg font-semibold">
           Recent delivery attempts
         </h2>
-        <div
-          role="group"
-          aria-labelledby="attempts-heading"
-          // Focusable so that a keyboard can scroll the table when it is wider than the screen.
-          tabIndex={0}
-          className="overflow-x-auto rounded border border-slate-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
+        <DataTable
+          caption="Recent delivery attempts"
+          columns={COLUMNS}
+          isEmpty={data.attempts.length === 0}
+          emptyMessage="No delivery attempts yet: there has been nothing to send, or Redis could not be reached."
         >
-          <table aria-labelledby="attempts-heading" className="min-w-full divide-y divide-slate-200">
-            <thead className="bg-slate-50">
-              <tr>
-                {COLUMNS.map((column) => (
-                  <th key={column.name} scope="col" className={`${th} ${column.isNumber ? "text-right" : "text-left"}`}>
-                    {column.name}
-                  </th>
-                ))}
+          {data.attempts.map((attempt, index) => {
+            const outcome = OUTCOMES[attempt.outcome];
+            return (
+              <tr key={`${attempt.at}-${attempt.source}-${index}`}>
+                <Td className="whitespace-nowrap">
+                  <Time iso={attempt.at} />
+                </Td>
+                <Td>{sourceLabel(attempt.source)}</Td>
+                <Td className={`whitespace-nowrap font-medium ${outcome?.className ?? ""}`}>
+                  {outcome?.label ?? attempt.outcome}
+                </Td>
+                <Td>{attempt.httpStatus ?? none}</Td>
+                <Td>{attempt.hecCode ?? none}</Td>
+                <Td>{attempt.ackId ?? none}</Td>
+                <Td className="text-right">{formatCount(attempt.records)}</Td>
+                <Td className="whitespace-nowrap text-right">{formatBytes(attempt.bytes)}</Td>
+                <Td className="whitespace-nowrap text-right">{formatCount(attempt.durationMs)} ms</Td>
+                <Td className="min-w-48 break-words text-xs">{attempt.detail || none}</Td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.attempts.length === 0 ? (
-                <tr>
-                  <td colSpan={COLUMNS.length} className="px-3 py-6 text-center text-sm text-slate-700">
-                    No delivery attempts yet: there has been nothing to send, or Redis could not be reached.
-                  </td>
-                </tr>
-              ) : (
-                data.attempts.map((attempt, index) => {
-                  const outcome = OUTCOMES[attempt.outcome];
-                  return (
-                    <tr key={`${attempt.at}-${attempt.source}-${index}`}>
-                      <td className={`${td} whitespace-nowrap`}>
-                        <Time iso={attempt.at} />
-                      </td>
-                      <td className={td}>{sourceLabel(attempt.source)}</td>
-                      <td className={`${td} whitespace-nowrap font-medium ${outcome?.className ?? ""}`}>
-                        {outcome?.label ?? attempt.outcome}
-                      </td>
-                      <td className={td}>{attempt.httpStatus ?? none}</td>
-                      <td className={td}>{attempt.hecCode ?? none}</td>
-                      <td className={td}>{attempt.ackId ?? none}</td>
-                      <td className={`${td} text-right`}>{formatCount(attempt.records)}</td>
-                      <td className={`${td} whitespace-nowrap text-right`}>{formatBytes(attempt.bytes)}</td>
-                      <td className={`${td} whitespace-nowrap text-right`}>{formatCount(attempt.durationMs)} ms</td>
-                      <td className={`${td} min-w-48 break-words text-xs`}>{attempt.detail || none}</td>
-                    </tr>
-                  );
-                })
-              )}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       </section>
 
       <section aria-labelledby="set-aside-heading">

@@ -9,10 +9,12 @@ export type TColumn<K extends string = string> = {
   /** Read by screen readers only, for a column of buttons. */
   isLabelHidden?: boolean;
   isSortable?: boolean;
+  /** Figures, aligned right so that their digits line up; its cells take `text-right` too. */
+  isNumeric?: boolean;
 };
 
 const cellPadding = "px-3 py-2";
-const headerClass = `${cellPadding} text-left text-xs font-semibold uppercase tracking-wide text-slate-600`;
+const headerClass = `${cellPadding} text-xs font-semibold uppercase tracking-wide text-slate-600`;
 
 /** A body cell. */
 export function Td({ className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
@@ -85,7 +87,7 @@ export function DataTable<K extends string>({
                   key={column.key}
                   scope="col"
                   aria-sort={column.isSortable ? (direction ?? "none") : undefined}
-                  className={headerClass}
+                  className={`${headerClass} ${column.isNumeric ? "text-right" : "text-left"}`}
                 >
                   {column.isLabelHidden ? (
                     <span className="sr-only">{column.label}</span>

@@ -8,7 +8,7 @@ import { appendErrorEvent, ERROR_EVENT_INTERVAL_MS } from "@/lib/delivery/error-
 import { recordAckMetrics, recordBatchMetrics, type TBatchMetrics } from "@/lib/delivery/metrics";
 import { readPendingAcks, type TPendingAck } from "@/lib/delivery/pending-acks";
 import { headMarker } from "@/lib/delivery/state";
-import { loadWholeJson, readAfter, type TFeedEntry, type TFeedName } from "@/lib/feeds/feed-store";
+import { loadWholeJson, readAfter, type TFeedEntry, type TFeedName, type TReadResult } from "@/lib/feeds/feed-store";
 import { markerSeq } from "@/lib/feeds/marker";
 import type { Delivery, Integration, PrismaClient } from "@/lib/generated/prisma/client";
 import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
@@ -47,6 +47,12 @@ export const DEFAULT_MAX_IN_FLIGHT = 4;
 export const DEFAULT_ACK_TIMEOUT_MS = 300_000;
 export const DEFAULT_ERROR_AFTER_MS = 300_000;
 const DEFAULT_ACK_POLL_MS = 1000;
+/**
+ * A run reads the integration's settings again at most this often (each read is a
+ * database round trip): edits, a pause or a deletion take effect within this time,
+ * and a marker moved by anyone else stops the run at once (the commit's compare-and-set).
+ */
+const SETTINGS_REFRESH_MS = 1000;
 /** Batches received and waiting for acknowledgment, at most, per pump (their ids, not their records). */
 const MAX_PENDING_ACKS = 64;
 
@@ -72,7 +78,57 @@ type TRun = {
   lastPollAt: number;
   /** The token answered without ack ids, or /ack said acknowledgment is off. */
   isAckUnused: boolean;
+  /** Writes still on their way: attempt log, metrics, and the marker's commits. */
+  background: TBackground;
 };
+
+type TBackground = {
+  /** Attempt-log and metrics writes on their way to Redis; the run ends after them. */
+  writes: Set<Promise<unknown>>;
+  /** The marker's commits, one after another; false once one lost its compare-and-set. */
+  commits: Promise<boolean>;
+  /** A commit is queued and has not started: it will take whatever is ready when it does. */
+  isCommitQueued: boolean;
+  isQueuedHealthy: boolean;
+  /** A commit lost its compare-and-set: the run stops. */
+  isLost: boolean;
+};
+
+/**
+ * Attempt-log and metrics writes do not hold up the next batch: they go out on the
+ * run's Redis connection in order, and the run waits for all of them before it ends.
+ */
+function inBackground(run: TRun, write: Promise<unknown>): void {
+  const { writes } = run.background;
+  const settled = write.catch(() => undefined).finally(() => writes.delete(settled));
+  writes.add(settled);
+}
+
+/**
+ * Moves the marker over what is ready without holding up the next batch: a database
+ * round trip per batch would otherwise stall the window. Commits run one at a time,
+ * in order; one queued while another runs takes everything ready when it starts.
+ * Settle them (settleCommits) before anything that reads or moves the marker itself.
+ */
+function commitInBackground(run: TRun, loaded: TLoaded, isHealthy: boolean): void {
+  const state = run.background;
+  state.isQueuedHealthy ||= isHealthy;
+  if (state.isCommitQueued) return;
+  state.isCommitQueued = true;
+  state.commits = state.commits.then(async (isMoved) => {
+    state.isCommitQueued = false;
+    const healthy = state.isQueuedHealthy;
+    state.isQueuedHealthy = false;
+    const isNowMoved = isMoved && (await commitReady(run, loaded, healthy));
+    if (!isNowMoved) state.isLost = true;
+    return isNowMoved;
+  });
+}
+
+/** Waits for the marker's commits; false when one lost (another pump moved it, or the integration is gone). */
+function settleCommits(run: TRun): Promise<boolean> {
+  return run.background.commits;
+}
 
 async function load(ctx: TPumpContext, integrationId: string, source: TFeedName): Promise<TLoaded | null> {
   const integration = await ctx.prisma.integration.findUnique({
@@ -148,7 +204,12 @@ async function fail(
   reason: string,
   retryAfterMs: number | null,
 ): Promise<void> {
-  const { integration, delivery } = loaded;
+  const { integration } = loaded;
+  // The run keeps its settings for up to SETTINGS_REFRESH_MS: the failure counters are read afresh.
+  const stored = await ctx.prisma.delivery.findUnique({
+    where: { integrationId_source: { integrationId: integration.id, source: loaded.delivery.source } },
+  });
+  const delivery = { ...(stored ?? loaded.delivery), marker: loaded.delivery.marker };
   const failures = delivery.failures + 1;
   const now = Date.now();
   const delay = kind === "retry" ? backoffDelay(failures, retryAfterMs) : rejectedDelay();
@@ -199,15 +260,17 @@ function hecCode(body: string): number | null {
 }
 
 /**
- * How much to read at once: about two batches' worth by bytes, never more than the
- * record cap, and never more than READ_AHEAD_MAX_BYTES, so memory stays bounded with
- * many pumps running at once whatever the records hold. The read itself stops at the
- * byte budget (readAfter's maxBytes), so no estimate of record sizes is involved.
+ * How much to read at once: about one batch's worth by bytes, never more than the
+ * record cap, and never more than READ_AHEAD_MAX_BYTES. The read itself stops at the
+ * byte budget (readAfter's maxBytes), so no estimate of record sizes is involved. A
+ * pump holds at most what it has read but not yet batched (topped up to a batch's
+ * worth) and one read on its way, so memory stays bounded by bytes with many pumps
+ * running at once, whatever the records hold.
  */
 const READ_AHEAD_MAX_BYTES = 4 * 1024 * 1024;
 
 function readBudget(limits: TBatchLimits): { count: number; maxBytes: number } {
-  return { count: limits.maxRecords, maxBytes: Math.max(1, Math.min(READ_AHEAD_MAX_BYTES, 2 * limits.maxBytes)) };
+  return { count: limits.maxRecords, maxBytes: Math.max(1, Math.min(READ_AHEAD_MAX_BYTES, limits.maxBytes)) };
 }
 
 const LARGE_RECORD_CHARS = 1_000_000;
@@ -325,7 +388,7 @@ async function commitReady(run: TRun, loaded: TLoaded, isHealthy: boolean): Prom
     delivery,
     to,
     { ...sum, delivered: sum.records > 0 },
-    { pending: rest, isHealthy, statusDetail: healthyDetail(run) },
+    { pending: [...rest], isHealthy, statusDetail: healthyDetail(run) },
   );
   if (!moved) {
     run.pending = previous;
@@ -503,21 +566,22 @@ async function record(
   const { ctx, integrationId, source } = run;
   const { batch, loaded } = flight;
   if (settlement.attempt) {
-    await recordAttempt(ctx.redis, integrationId, {
-      at: new Date().toISOString(),
-      source,
-      httpStatus: null,
-      hecCode: null,
-      records: batch.markers.length,
-      bytes: batch.bytes,
-      durationMs: 0,
-      detail: "",
-      ...settlement.attempt,
-    }).catch(() => undefined);
+    inBackground(
+      run,
+      recordAttempt(ctx.redis, integrationId, {
+        at: new Date().toISOString(),
+        source,
+        httpStatus: null,
+        hecCode: null,
+        records: batch.markers.length,
+        bytes: batch.bytes,
+        durationMs: 0,
+        detail: "",
+        ...settlement.attempt,
+      }),
+    );
   }
-  if (settlement.metrics) {
-    await recordBatchMetrics(ctx.redis, integrationId, source, settlement.metrics).catch(() => undefined);
-  }
+  if (settlement.metrics) inBackground(run, recordBatchMetrics(ctx.redis, integrationId, source, settlement.metrics));
   if (settlement.setAside) {
     await setAside(
       ctx,
@@ -531,6 +595,10 @@ async function record(
     limits.maxBytes = settlement.halve.maxBytes;
     logger.info("batch too large for the destination; halving", { integrationId, source, maxBytes: limits.maxBytes });
   }
+  // Past here the marker is read or moved directly (except for a batch simply taken):
+  // the commits on their way must land first.
+  const isTakenOnly = settlement.next === "sent" && !settlement.isChannelRefused && !settlement.fail;
+  if (!isTakenOnly && !(await settleCommits(run))) return "stopped";
   if (settlement.isChannelRefused) {
     // Acks belong to their channel: batches waiting on the old one are sent again.
     const channel = randomUUID();
@@ -551,9 +619,22 @@ async function record(
     ) {
       run.isAckUnused = true;
     }
+    const { ackId } = settlement.taken;
+    if (ackId !== null && run.pending.some((p) => !p.acked && p.ackId !== null && p.ackId >= ackId)) {
+      // Ack ids count up per channel from 0, and Splunk keeps them in memory only: an id
+      // given again means it restarted, and the batches waiting under the old numbers will
+      // never be acknowledged (a "true" for their number now speaks of another batch).
+      return (await resendUnacknowledged(
+        run,
+        `Splunk numbered the channel's acknowledgments from ${ackId} again (a restart); batches waiting for acknowledgment are sent again`,
+      ))
+        ? "reread"
+        : "stopped";
+    }
     run.pending.push(settlement.taken);
     const isHealthy = settlement.attempt?.outcome === "accepted" || settlement.attempt?.outcome === "partly-accepted";
-    if (!(await commitReady(run, loaded, isHealthy))) return "stopped";
+    if (isTakenOnly) commitInBackground(run, loaded, isHealthy);
+    else if (!(await commitReady(run, loaded, isHealthy))) return "stopped";
   }
   if (settlement.fail) {
     const { kind, reason, retryAfterMs } = settlement.fail;
@@ -605,55 +686,76 @@ async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "
         logger.warn("acknowledgment poll failed", { integrationId, source, httpStatus: reply.status });
       }
       for (const p of waiting.filter((w) => w.acked)) {
-        await recordAttempt(ctx.redis, integrationId, {
-          at: new Date(now).toISOString(),
-          source,
-          outcome: "acknowledged",
-          httpStatus: reply.status,
-          hecCode: null,
-          records: p.records,
-          bytes: p.bytes,
-          durationMs: now - p.sentAt,
-          detail: run.isAckUnused ? "The token does not use indexer acknowledgment" : "",
-          ackId: p.ackId,
-        }).catch(() => undefined);
+        inBackground(
+          run,
+          recordAttempt(ctx.redis, integrationId, {
+            at: new Date(now).toISOString(),
+            source,
+            outcome: "acknowledged",
+            httpStatus: reply.status,
+            hecCode: null,
+            records: p.records,
+            bytes: p.bytes,
+            durationMs: now - p.sentAt,
+            detail: run.isAckUnused ? "The token does not use indexer acknowledgment" : "",
+            ackId: p.ackId,
+          }),
+        );
       }
       if (latencies.length > 0) {
-        await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: latencies, timeouts: 0 }).catch(
-          () => undefined,
+        inBackground(
+          run,
+          recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: latencies, timeouts: 0 }),
         );
       }
     } catch (error) {
       logger.warn("acknowledgment poll failed", { integrationId, source, error: String(error) });
     }
   }
-  if (!(await commitReady(run, loaded, isAnswered))) return "stopped";
+  if (!(await settleCommits(run)) || !(await commitReady(run, loaded, isAnswered))) return "stopped";
   const timeoutMs = ctx.config.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
   const expired = run.pending.find((p) => !p.acked && Date.now() - p.sentAt >= timeoutMs);
   if (!expired) return "ok";
   // Received but never acknowledged as indexed: send it, and all after it, again.
-  await recordAttempt(ctx.redis, integrationId, {
-    at: new Date().toISOString(),
-    source,
-    outcome: "ack-timeout",
-    httpStatus: null,
-    hecCode: null,
-    records: expired.records,
-    bytes: expired.bytes,
-    durationMs: Date.now() - expired.sentAt,
-    detail: `Not acknowledged as indexed within ${Math.round(timeoutMs / 1000)} s; sent again`,
-    ackId: expired.ackId,
-  }).catch(() => undefined);
-  await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: [], timeouts: 1 }).catch(() => undefined);
-  await recordBatchMetrics(ctx.redis, integrationId, source, { isRetry: true }).catch(() => undefined);
-  logger.warn("batch not acknowledged in time; sending again", { integrationId, source, ackId: expired.ackId });
+  const detail = `Not acknowledged as indexed within ${Math.round(timeoutMs / 1000)} s; sent again`;
+  return (await resendUnacknowledged(run, detail)) ? "reread" : "stopped";
+}
+
+/**
+ * Forgets the batches waiting for acknowledgment, so that they and everything after
+ * the marker are read and sent again (at least once, never lost). False when the
+ * marker moved meanwhile (another pump, or the integration is gone).
+ */
+async function resendUnacknowledged(run: TRun, detail: string): Promise<boolean> {
+  const { ctx, integrationId, source } = run;
+  if (!(await settleCommits(run))) return false;
+  const first = run.pending.find((p) => !p.acked);
+  if (first) {
+    await recordAttempt(ctx.redis, integrationId, {
+      at: new Date().toISOString(),
+      source,
+      outcome: "ack-timeout",
+      httpStatus: null,
+      hecCode: null,
+      records: first.records,
+      bytes: first.bytes,
+      durationMs: Date.now() - first.sentAt,
+      detail,
+      ackId: first.ackId,
+    }).catch(() => undefined);
+    await recordAckMetrics(ctx.redis, integrationId, source, { ackLatenciesMs: [], timeouts: 1 }).catch(
+      () => undefined,
+    );
+    await recordBatchMetrics(ctx.redis, integrationId, source, { isRetry: true }).catch(() => undefined);
+    logger.warn("batches not acknowledged; sending again", { integrationId, source, ackId: first.ackId, detail });
+  }
   const { count } = await ctx.prisma.delivery.updateMany({
     where: { integrationId, source, marker: run.marker },
     data: { pendingAcks: [] },
   });
-  if (count === 0) return "stopped";
+  if (count === 0) return false;
   run.pending = [];
-  return "reread";
+  return true;
 }
 
 /**
@@ -673,6 +775,31 @@ export async function runPump(
   source: TFeedName,
   budgetMs: number,
 ): Promise<TPumpOutcome> {
+  const background: TBackground = {
+    writes: new Set(),
+    commits: Promise.resolve(true),
+    isCommitQueued: false,
+    isQueuedHealthy: false,
+    isLost: false,
+  };
+  try {
+    const outcome = await pump(ctx, integrationId, source, budgetMs, background);
+    // A run that ends well has moved the marker over everything it reported.
+    const isCommitted = await background.commits.catch(() => false);
+    return isCommitted || outcome === "waiting" || outcome === "not-due" ? outcome : "stopped";
+  } finally {
+    await background.commits.catch(() => undefined);
+    await Promise.all(background.writes);
+  }
+}
+
+async function pump(
+  ctx: TPumpContext,
+  integrationId: string,
+  source: TFeedName,
+  budgetMs: number,
+  background: TBackground,
+): Promise<TPumpOutcome> {
   const deadline = Date.now() + budgetMs;
   const limits: TBatchLimits = { maxBytes: ctx.config.batchMaxBytes, maxRecords: ctx.config.batchMaxRecords };
   const maxInFlight = Math.max(1, ctx.config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
@@ -690,48 +817,83 @@ export async function runPump(
     channel: first.delivery.channel,
     lastPollAt: 0,
     isAckUnused: false,
+    background,
   };
   let latest = first;
+  let loadedAt = Date.now();
 
   // Records read but not yet in a batch; `readCursor` is the last one read, which runs
   // ahead of the committed marker while batches are in flight or waiting for acks.
   let readAhead: TFeedEntry[] = [];
+  let readAheadChars = 0;
   let readCursor: string | null = null;
   let pendingGap = 0;
+  // The next read, started as soon as the previous one came back, so the pump never
+  // waits on Redis while it has batches to build and send.
+  let nextRead: { from: string; read: Promise<TReadResult> } | null = null;
+
+  const readFrom = (from: string): Promise<TReadResult> => {
+    const budget = readBudget(limits);
+    if (nextRead?.from === from) {
+      const { read } = nextRead;
+      nextRead = null;
+      return read;
+    }
+    return readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
+  };
+  const readNext = (from: string) => {
+    const budget = readBudget(limits);
+    const read = readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
+    read.catch(() => undefined); // an unused read's failure is no one's concern; a used one's is rethrown
+    nextRead = { from, read };
+  };
   const window: TFlight[] = [];
   let doneOutcome: TPumpOutcome | null = null;
 
   const restartFromMarker = () => {
     readAhead = [];
+    readAheadChars = 0;
     readCursor = null;
     pendingGap = 0;
+    nextRead = null;
     doneOutcome = null;
   };
 
   /** The next batch, or why there is none. */
   const prepare = async (): Promise<TFlight | TPumpOutcome | "again"> => {
-    // Each batch reads the settings afresh: edits take effect on the next batch.
-    const loaded = await load(ctx, integrationId, source);
-    if (!loaded) return "stopped";
-    if (loaded.delivery.nextAttemptAt && loaded.delivery.nextAttemptAt.getTime() > Date.now()) return "not-due";
-    latest = loaded;
+    // The settings are read afresh every SETTINGS_REFRESH_MS: edits take effect within it.
+    if (Date.now() - loadedAt >= SETTINGS_REFRESH_MS) {
+      const fresh = await load(ctx, integrationId, source);
+      if (!fresh) return "stopped";
+      if (fresh.delivery.nextAttemptAt && fresh.delivery.nextAttemptAt.getTime() > Date.now()) return "not-due";
+      latest = fresh;
+      loadedAt = Date.now();
+    }
+    const loaded = latest;
     const { integration, delivery } = loaded;
     const isIdle = window.length === 0 && run.pending.length === 0;
-    if (readAhead.length === 0) {
+    // Top up what was read to at least a batch's worth, so batches stay full.
+    if (readAheadChars < limits.maxBytes) {
       const from = readCursor ?? run.pending.at(-1)?.to ?? run.marker;
-      const budget = readBudget(limits);
-      const read = await readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
-      if (read.isMarkerAhead && isIdle) {
-        // The feed was replaced (its data lost); start over from its current head.
-        const head = await headMarker(ctx.redis, source);
-        logger.warn("marker ahead of feed; restarting at its head", { integrationId, source, marker: from, head });
-        const at: Delivery = { ...delivery, marker: run.marker };
-        if (!(await commit(ctx, at, head, { records: 0, bytes: 0, gap: 0, delivered: false }))) return "stopped";
-        run.marker = head;
-        restartFromMarker();
-        return "again";
-      }
-      if (read.entries.length === 0) {
+      const read = await readFrom(from);
+      if (read.entries.length > 0) {
+        readAhead = readAhead.length > 0 ? readAhead.concat(read.entries) : read.entries;
+        for (const entry of read.entries) readAheadChars += entry.json.length;
+        readCursor = readAhead.at(-1)!.marker;
+        pendingGap += read.gap;
+        readNext(readCursor);
+      } else if (readAhead.length === 0) {
+        if (!(await settleCommits(run))) return "stopped";
+        if (read.isMarkerAhead && isIdle) {
+          // The feed was replaced (its data lost); start over from its current head.
+          const head = await headMarker(ctx.redis, source);
+          logger.warn("marker ahead of feed; restarting at its head", { integrationId, source, marker: from, head });
+          const at: Delivery = { ...delivery, marker: run.marker };
+          if (!(await commit(ctx, at, head, { records: 0, bytes: 0, gap: 0, delivered: false }))) return "stopped";
+          run.marker = head;
+          restartFromMarker();
+          return "again";
+        }
         if (read.gap > 0 && isIdle) {
           // Everything after the marker aged out of the feed: count the gap and stand after it.
           const past = `0-${markerSeq(from) + read.gap}`;
@@ -740,9 +902,6 @@ export async function runPump(
         }
         return "caught-up";
       }
-      readAhead = read.entries;
-      readCursor = readAhead.at(-1)!.marker;
-      pendingGap += read.gap;
     }
     const filter = source === "events" ? ZEventFilter.catch([]).parse(integration.eventFilter) : [];
     const accept =
@@ -776,12 +935,13 @@ export async function runPump(
       compressed = batch.markers.length > 0 ? gzip(batch.body, { level: ctx.config.gzipLevel }) : null;
       if (release) compressed = compressed && Promise.resolve(await compressed);
       // gzip holds the text until it is done; a batch in the window keeps only its compressed body.
-      batch.body = "";
+      batch.body = Buffer.alloc(0);
     } finally {
       release?.();
     }
     const entries = readAhead;
     readAhead = readAhead.slice(batch.consumed);
+    for (let i = 0; i < batch.consumed; i++) readAheadChars -= entries[i]!.json.length;
     const gap = pendingGap;
     pendingGap = 0;
     return {
@@ -828,7 +988,7 @@ export async function runPump(
     // 3. Settle the oldest request; the ones after it stay on the wire meanwhile.
     const flight = window.shift()!;
     const settlement = judge(run, flight, await flight.result);
-    const next = await record(run, flight, settlement, limits);
+    const next = run.background.isLost ? "stopped" : await record(run, flight, settlement, limits);
     if (next !== "sent") {
       // The batches after it were built on the assumption it went through: read them again.
       drop(window);

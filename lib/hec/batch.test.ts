@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TFeedEntry } from "@/lib/feeds/feed-store";
 import { buildBatch } from "@/lib/hec/batch";
+import { buildEnvelope } from "@/lib/hec/envelope";
 
 function entries(n: number, size = 100, type = "Security"): TFeedEntry[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -16,7 +17,7 @@ const options = { source: "events" as const, index: null, maxEventBytes: 5_000_0
 describe("buildBatch", () => {
   it("stacks envelopes one a line and accounts for every entry", () => {
     const batch = buildBatch(entries(3), options, { maxBytes: 1_000_000, maxRecords: 100 });
-    const lines = batch.body.trimEnd().split("\n");
+    const lines = batch.body.toString("utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(3);
     expect(lines.map((l) => (JSON.parse(l) as { event: { n: string } }).event.n)).toEqual(["0", "1", "2"]);
     expect(batch).toMatchObject({ consumed: 3, lastMarker: "1000-3", markers: ["1000-1", "1000-2", "1000-3"] });
@@ -28,9 +29,27 @@ describe("buildBatch", () => {
     const batch = buildBatch(all, options, { maxBytes: 10_000, maxRecords: 1000 });
     expect(batch.bytes).toBeLessThanOrEqual(10_000);
     expect(Buffer.byteLength(batch.body)).toBe(batch.bytes);
-    for (const line of batch.body.trimEnd().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of batch.body.toString("utf8").trimEnd().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
     const next = buildBatch(all.slice(batch.consumed), options, { maxBytes: 10_000, maxRecords: 1000 });
     expect(next.markers[0]).toBe(all[batch.consumed]!.marker);
+  });
+
+  it("writes records with multi-byte characters exactly, each envelope as buildEnvelope makes it", () => {
+    const texts = ["Zürich", "東京 office", "\u{1F512} locked", "plain"];
+    const all = texts.map((text, i) => ({
+      ...entries(1)[0]!,
+      marker: `1000-${i + 1}`,
+      json: JSON.stringify({ time: "1764368000000", site: text }),
+    }));
+    const batch = buildBatch(all, options, { maxBytes: 1_000_000, maxRecords: 100 });
+    expect(batch.body.length).toBe(batch.bytes);
+    expect(batch.body.toString("utf8")).toBe(all.map((e) => `${buildEnvelope(e.json, options)}\n`).join(""));
+    const sites = batch.body
+      .toString("utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { event: { site: string } }).event.site);
+    expect(sites).toEqual(texts);
   });
 
   it("caps the number of records", () => {
@@ -54,6 +73,7 @@ describe("buildBatch", () => {
     expect(batch.markers).toEqual(["1000-9"]);
     expect(batch.consumed).toBe(3);
     const none = buildBatch(entries(2, 10, "System"), options, { maxBytes: 1_000_000, maxRecords: 100 }, () => false);
-    expect(none).toMatchObject({ body: "", markers: [], consumed: 2, lastMarker: "1000-2" });
+    expect(none.body.length).toBe(0);
+    expect(none).toMatchObject({ markers: [], consumed: 2, lastMarker: "1000-2" });
   });
 });

@@ -1,11 +1,11 @@
 import type { TFeedEntry } from "@/lib/feeds/feed-store";
-import { buildEnvelope, type TEnvelopeOptions } from "@/lib/hec/envelope";
+import { envelopeParts, type TEnvelopeOptions } from "@/lib/hec/envelope";
 
 export type TBatchLimits = { maxBytes: number; maxRecords: number };
 
 export type TBatch = {
-  /** Envelopes stacked one a line, ready to compress. Empty when every entry was filtered out. */
-  body: string;
+  /** Envelopes stacked one a line (UTF-8), ready to compress. Empty when every entry was filtered out. */
+  body: Buffer;
   bytes: number;
   /** The feed entries each envelope came from, in order (for invalid-event-number). */
   markers: string[];
@@ -27,7 +27,10 @@ export function buildBatch(
   limits: TBatchLimits,
   accept: (entry: TFeedEntry) => boolean = () => true,
 ): TBatch {
-  const parts: string[] = [];
+  // Each envelope's pieces are sized first and written once into a body of the exact
+  // size: no joined copy of the batch as a string, and no second encoding of it.
+  const heads: string[] = [];
+  const events: string[] = [];
   const markers: string[] = [];
   let bytes = 0;
   let consumed = 0;
@@ -38,16 +41,25 @@ export function buildBatch(
       lastMarker = entry.marker;
       continue;
     }
-    if (parts.length >= limits.maxRecords) break;
-    const envelope = buildEnvelope(entry.json, options);
-    const size = Buffer.byteLength(envelope) + 1; // and its newline
-    if (parts.length > 0 && bytes + size > limits.maxBytes) break;
-    parts.push(envelope);
+    if (heads.length >= limits.maxRecords) break;
+    const { head, event } = envelopeParts(entry.json, options);
+    const size = Buffer.byteLength(head) + Buffer.byteLength(event) + 2; // its closing brace and newline
+    if (heads.length > 0 && bytes + size > limits.maxBytes) break;
+    heads.push(head);
+    events.push(event);
     markers.push(entry.marker);
     bytes += size;
     consumed++;
     lastMarker = entry.marker;
     if (bytes >= limits.maxBytes) break;
   }
-  return { body: parts.length ? `${parts.join("\n")}\n` : "", bytes, markers, consumed, lastMarker };
+  const body = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (let i = 0; i < heads.length; i++) {
+    at += body.write(heads[i]!, at, "utf8");
+    at += body.write(events[i]!, at, "utf8");
+    body[at++] = 0x7d; // }
+    body[at++] = 0x0a; // newline
+  }
+  return { body, bytes, markers, consumed, lastMarker };
 }

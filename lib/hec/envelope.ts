@@ -84,12 +84,22 @@ export function truncateRawData(recordJson: string, maxEventBytes: number): { js
   };
 }
 
-/** One envelope: `time`, `host`, `source`, `sourcetype`, `index` when set, `event` the record unchanged. */
-export function buildEnvelope(recordJson: string, options: TEnvelopeOptions): string {
+/**
+ * One envelope in two pieces, `head + event + "}"`, so a batch can write them into its
+ * body without first joining them into one string: `time`, `host`, `source`,
+ * `sourcetype`, `index` when set, then `event`, the record unchanged.
+ */
+export function envelopeParts(recordJson: string, options: TEnvelopeOptions): { head: string; event: string } {
   const time = hecTime(recordJson);
   if (recordJson.length > options.maxEventBytes / 4 && Buffer.byteLength(recordJson) > options.maxEventBytes) {
     const cut = truncateRawData(recordJson, options.maxEventBytes);
-    if (cut) return `${envelopePrefix(options, time)}"fields":${cut.fields},"event":${cut.json}}`;
+    if (cut) return { head: `${envelopePrefix(options, time)}"fields":${cut.fields},"event":`, event: cut.json };
   }
-  return `${envelopePrefix(options, time)}"event":${recordJson}}`;
+  return { head: `${envelopePrefix(options, time)}"event":`, event: recordJson };
+}
+
+/** One envelope: `time`, `host`, `source`, `sourcetype`, `index` when set, `event` the record unchanged. */
+export function buildEnvelope(recordJson: string, options: TEnvelopeOptions): string {
+  const { head, event } = envelopeParts(recordJson, options);
+  return `${head}${event}}`;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { runPump } from "@/lib/delivery/pump";
 import { appendRecords, readNewest } from "@/lib/feeds/feed-store";
@@ -102,6 +103,22 @@ describe("a window of requests in flight", () => {
     const after = await findIntegration(created.id);
     expect(after).toMatchObject({ status: "healthy", statusDetail: "" });
     expect(after.delivery.events).toMatchObject({ deliveredRecords: 12, failingSince: null });
+  });
+
+  it("413 inside a window: halves until batches fit, every record arrives, each counted once", async () => {
+    const created = await integration();
+    // Random padding, so gzip cannot shrink the batches under the limit.
+    const records = Array.from({ length: 200 }, () => event({ pad: randomBytes(750).toString("hex") }));
+    await appendEvents(records);
+    fixture.receiver.setMaxContentLength(40_000);
+    expect(await runPump(ctx({ maxInFlight: 4 }), created.id, "events", 20_000)).toBe("caught-up");
+    expect(fixture.receiver.requests().some((r) => r.status === 413)).toBe(true);
+    // A batch taken while one before it was refused is sent again: at least once, in order from the marker.
+    expect(new Set(receivedN())).toEqual(new Set(records.map((r) => r.n)));
+    expect((await findIntegration(created.id)).delivery.events).toMatchObject({
+      deliveredRecords: 200,
+      lag: { records: 0 },
+    });
   });
 
   it("an invalid event in the second batch of a window: kept before it, set aside, the rest read again", async () => {
