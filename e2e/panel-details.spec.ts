@@ -26,7 +26,15 @@ for (const viewport of [DESKTOP, PHONE]) {
     await expect(status).not.toContainText("getaddrinfo");
     await expect(steps.nth(1)).toContainText("Skipped: an earlier step failed");
     await expect(status).not.toContainText("Skipped: Skipped");
-    // Where it can be read: in the panel's body, on screen.
+    // Where it can be read: in the panel's body, which scrolls with the fields, not in its
+    // footer beside the buttons, and on screen.
+    const nameField = await panel.getByLabel("Connector Name").elementHandle();
+    const isInBody = await status.evaluate((element, field) => {
+      let node = element.parentElement;
+      while (node && !["auto", "scroll"].includes(getComputedStyle(node).overflowY)) node = node.parentElement;
+      return node !== null && node.contains(field);
+    }, nameField);
+    expect(isInBody).toBe(true);
     await expect(steps.last()).toBeInViewport();
     await expectNoAxeViolations(page);
   });

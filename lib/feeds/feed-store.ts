@@ -25,6 +25,8 @@ export function isFeedName(name: string): name is TFeedName {
 }
 
 export type TNewRecord = { json: string; eventType?: string; eventSubType?: string };
+/** What an append takes: `json` as text, or as UTF-8 bytes (the Cato poller's, taken from Cato's reply as they came). */
+export type TAppendRecord = Omit<TNewRecord, "json"> & { json: string | Buffer };
 export type TFeedEntry = {
   marker: string;
   seq: number;
@@ -62,19 +64,21 @@ const stateKey = (feed: TFeedName) => `feed:${feed}:state`;
 /** Where a big record is kept whole: beside its stream, named by its marker. */
 export const bigRecordKey = (feed: TFeedName, marker: string) => `feed:${feed}:big:${marker}`;
 
-// The append, as Lua run around one of two ways of reading the records' tokens: per
-// record, the count of its stream field/value tokens, those tokens, and its whole JSON
-// when it is big ("" otherwise), stored under <stream>:big:<id>. A small append carries
-// them in ARGV; a large one was staged first in a list (KEYS[3]) in chunks, and is read
-// from there in windows, so that no call carries the whole request and the stream still
-// gets all of it or none.
+// The append, as Lua run around one of two ways of getting the records, packed in
+// chunks (recordPacker): a record's stream fields and values, and its whole JSON when it
+// is big, stored under <stream>:big:<id>. A chunk holds many records and travels as one
+// argument: a command of one large argument costs the client and Redis far less than one
+// of thousands of small ones. A small append carries its chunk in ARGV; a large one was
+// staged first in a list (KEYS[3]), a chunk per element, and is read from there one chunk
+// at a time, so that no call carries the whole request and the stream still gets all of
+// it or none.
 //
 // With a source's marker (Cato's, for the page being appended): its key is the last of
 // KEYS, and ARGV[3], ARGV[4] are the marker expected there ("" for none) and the one to
 // store. The page is appended and the marker stored by the same script, and only while
 // the marker is still the expected one; otherwise nothing is appended (another poller got
 // there first) and the reply is {false, false}.
-const appendScript = (tokenReader: string, firstToken: number, cleanup = "", isMarked = false) => `
+const appendScript = (chunkReader: string, cleanup = "", isMarked = false) => `
 ${
   isMarked
     ? `if (redis.call('GET', KEYS[#KEYS]) or '') ~= ARGV[3] then
@@ -98,22 +102,48 @@ if seq == 0 then
 end
 if ms < lastMs then ms = lastMs end
 local ttl = tonumber(ARGV[2])
-${tokenReader}
+${chunkReader}
+local find, sub, byte, call = string.find, string.sub, string.byte, redis.call
+local chunk, pos = '', 1
+local function tok()
+  local colon = find(chunk, ':', pos, true)
+  local finish = colon + tonumber(sub(chunk, pos, colon - 1))
+  pos = finish + 1
+  return sub(chunk, colon + 1, finish)
+end
 local first = nil
 local id = nil
-local i = ${firstToken}
-while i <= total do
-  local tokens = tonumber(tok(i))
-  local fields = {}
-  for k = 1, tokens do fields[k] = tok(i + k) end
-  seq = seq + 1
-  id = ms .. '-' .. seq
-  redis.call('XADD', KEYS[1], id, unpack(fields))
-  local whole = tok(i + tokens + 1)
-  if whole ~= '' then redis.call('SET', KEYS[1] .. ':big:' .. id, whole, 'EX', ttl) end
-  if first == nil then first = id end
-  i = i + tokens + 2
+for c = 1, chunks do
+  chunk = readChunk(c)
+  pos = 1
+  local size = #chunk
+  while pos <= size do
+    seq = seq + 1
+    id = ms .. '-' .. seq
+    local kind, r1, r2, r3, t1, t2, t3, s1, s2, s3 = byte(chunk, pos, pos + 9)
+    if kind == 101 then
+      local from = pos + 10
+      local rEnd = from + r1 * 65536 + r2 * 256 + r3 - 1
+      local tEnd = rEnd + t1 * 65536 + t2 * 256 + t3
+      pos = tEnd + s1 * 65536 + s2 * 256 + s3 + 1
+      call('XADD', KEYS[1], id, 'r', sub(chunk, from, rEnd), 't', sub(chunk, rEnd + 1, tEnd), 's', sub(chunk, tEnd + 1, pos - 1))
+    elseif kind == 102 then
+      local from = pos + 4
+      pos = from + r1 * 65536 + r2 * 256 + r3
+      call('XADD', KEYS[1], id, 'r', sub(chunk, from, pos - 1))
+    else
+      pos = pos + 1
+      local tokens = tonumber(tok())
+      local fields = {}
+      for k = 1, tokens do fields[k] = tok() end
+      call('XADD', KEYS[1], id, unpack(fields))
+      local whole = tok()
+      if whole ~= '' then call('SET', KEYS[1] .. ':big:' .. id, whole, 'EX', ttl) end
+    end
+    if first == nil then first = id end
+  end
 end
+chunk = nil
 redis.call('HSET', KEYS[2], 'ms', ms, 'seq', seq)
 if tonumber(ARGV[1]) > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
@@ -123,35 +153,132 @@ ${cleanup}
 return {first, id}
 `;
 
-// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then the tokens.
-const APPEND_SCRIPT = appendScript(
-  `local total = #ARGV
-local function tok(i) return ARGV[i] end`,
-  3,
-);
+// The chunks in ARGV, from `firstChunk` on.
+const argvReader = (firstChunk: number) => `local chunks = #ARGV - ${firstChunk - 1}
+local function readChunk(c) return ARGV[c + ${firstChunk - 1}] end`;
+
+// KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then the chunks.
+const APPEND_SCRIPT = appendScript(argvReader(3));
 
 // KEYS: stream, state hash, staging list (deleted once appended). ARGV: maxlen, seconds a big record is kept.
-const STAGED_READER = `local total = redis.call('LLEN', KEYS[3])
-local window, windowStart = {}, 1
-local function tok(i)
-  if i < windowStart or i >= windowStart + #window then
-    window = redis.call('LRANGE', KEYS[3], i - 1, i + 510)
-    windowStart = i
-  end
-  return window[i - windowStart + 1]
-end`;
-const APPEND_STAGED_SCRIPT = appendScript(STAGED_READER, 1, "redis.call('DEL', KEYS[3])");
+const STAGED_READER = `local chunks = redis.call('LLEN', KEYS[3])
+local function readChunk(c) return redis.call('LINDEX', KEYS[3], c - 1) end`;
+const APPEND_STAGED_SCRIPT = appendScript(STAGED_READER, "redis.call('DEL', KEYS[3])");
 
 // The same two with a source's marker: KEYS end with the marker's key, ARGV[3] and ARGV[4]
-// are the expected and the next marker (the tokens start after them).
-const APPEND_MARKED_SCRIPT = appendScript(
-  `local total = #ARGV
-local function tok(i) return ARGV[i] end`,
-  5,
-  "",
-  true,
-);
-const APPEND_STAGED_MARKED_SCRIPT = appendScript(STAGED_READER, 1, "redis.call('DEL', KEYS[3])", true);
+// are the expected and the next marker (the chunks start after them).
+const APPEND_MARKED_SCRIPT = appendScript(argvReader(5), "", true);
+const APPEND_STAGED_MARKED_SCRIPT = appendScript(STAGED_READER, "redis.call('DEL', KEYS[3])", true);
+
+type TRecordPacker = {
+  /** Packs a record; false when it would not fit what is left of the chunk (take it first). */
+  add(record: TAppendRecord): boolean;
+  /** The packed chunk, and a fresh start. */
+  take(): Buffer;
+  /** Records packed since the last take. */
+  readonly count: number;
+  /** Bytes packed since the last take. */
+  readonly bytes: number;
+};
+
+/** Characters of UTF-16 take at most 3 bytes each in UTF-8. */
+const MAX_UTF8_BYTES_PER_CHAR = 3;
+const SMALL_EVENT = 101; // "e"
+const SMALL_RECORD = 102; // "f"
+const BIG_RECORD = 103; // "g"
+
+/**
+ * Packs records for the append script into a chunk of about `chunkBytes`, written
+ * straight into one buffer (no string is built and encoded again). Lengths are UTF-8
+ * bytes, as Lua counts, so that any value travels unchanged. A record up to
+ * BIG_RECORD_CHARS is "e" and the lengths of its JSON, event type and sub-type in 3
+ * bytes each (big-endian) then those three (events), or "f", its JSON's length and its
+ * JSON (other feeds); a big one is "g" then tokens written "<length>:<token>": the count
+ * of its stream fields and values, those, and its whole JSON.
+ */
+function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
+  let buffer = Buffer.alloc(0);
+  let bytes = 0;
+  let count = 0;
+  const write = (text: string | Buffer) => {
+    bytes += typeof text === "string" ? buffer.write(text, bytes) : text.copy(buffer, bytes);
+  };
+  // Lengths are filled in once their text was written and its length is known.
+  const writeLength = (at: number, length: number) => {
+    buffer.writeUIntBE(length, at, 3);
+  };
+  return {
+    get count() {
+      return count;
+    },
+    get bytes() {
+      return bytes;
+    },
+    add(record) {
+      const type = record.eventType ?? "";
+      const subType = record.eventSubType ?? "";
+      // Bytes are at least as many as characters: only a long buffer can be a big record.
+      const json =
+        typeof record.json !== "string" && record.json.length > BIG_RECORD_CHARS
+          ? record.json.toString("utf8")
+          : record.json;
+      let tokens: string[] | null = null;
+      let most: number;
+      if (typeof json !== "string") {
+        most = json.length + MAX_UTF8_BYTES_PER_CHAR * (type.length + subType.length) + 10;
+      } else if (json.length <= BIG_RECORD_CHARS) {
+        most = MAX_UTF8_BYTES_PER_CHAR * (json.length + type.length + subType.length) + 10;
+      } else {
+        // A big record starts a chunk of its own (its head is made once).
+        if (count > 0) return false;
+        const { head, rawDataChars, isHeadCut } = headOf(json);
+        const fields = ["r", head, "n", String(json.length), "l", String(rawDataChars)];
+        if (isHeadCut) fields.push("x", "1");
+        if (isFiltered) fields.push("t", type, "s", subType);
+        tokens = [String(fields.length), ...fields, json];
+        most = 1;
+        for (const value of tokens) most += MAX_UTF8_BYTES_PER_CHAR * value.length + 12;
+      }
+      if (bytes + most > buffer.length) {
+        if (count > 0) return false;
+        buffer = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+      }
+      count++;
+      const at = bytes;
+      if (tokens) {
+        buffer[bytes++] = BIG_RECORD;
+        for (const value of tokens) {
+          write(`${Buffer.byteLength(value)}:`);
+          write(value);
+        }
+      } else if (isFiltered) {
+        buffer[at] = SMALL_EVENT;
+        bytes += 10;
+        write(json);
+        writeLength(at + 1, bytes - at - 10);
+        const typeAt = bytes;
+        write(type);
+        writeLength(at + 4, bytes - typeAt);
+        const subTypeAt = bytes;
+        write(subType);
+        writeLength(at + 7, bytes - subTypeAt);
+      } else {
+        buffer[at] = SMALL_RECORD;
+        bytes += 4;
+        write(json);
+        writeLength(at + 1, bytes - at - 4);
+      }
+      return true;
+    },
+    take() {
+      const chunk = buffer.subarray(0, bytes);
+      buffer = Buffer.alloc(0);
+      bytes = 0;
+      count = 0;
+      return chunk;
+    },
+  };
+}
 
 type TRedisWithAppend = Redis & {
   feedAppend(
@@ -159,7 +286,7 @@ type TRedisWithAppend = Redis & {
     state: string,
     maxLength: number,
     bigTtlSeconds: number,
-    tokens: string[],
+    chunk: Buffer,
   ): Promise<[string, string]>;
   feedAppendStaged(
     stream: string,
@@ -176,7 +303,7 @@ type TRedisWithAppend = Redis & {
     bigTtlSeconds: number,
     expected: string,
     next: string,
-    tokens: string[],
+    chunk: Buffer,
   ): Promise<[string | null, string | null]>;
   feedAppendStagedMarked(
     stream: string,
@@ -230,27 +357,37 @@ export function headOf(json: string): { head: string; rawDataChars: number; isHe
 /** A big record outlives its feed's retention by an hour, so it is there as long as its entry. */
 const DEFAULT_RETENTION_HOURS = 72;
 
-/** Tokens staged per call, by size: a large append never travels as one command. */
-const STAGE_CHUNK_CHARS = 1024 * 1024;
-const STAGE_CHUNK_TOKENS = 16 * 1024;
+/**
+ * Records are staged in chunks of about this many bytes, one list element each: a
+ * large append never travels as one command, and the web process holds a few chunks,
+ * never the request.
+ */
+const STAGE_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Chunks on their way to Redis while the next is packed: staging runs beside parsing
+ * rather than after it, and memory stays bounded by bytes (this many chunks plus one).
+ */
+const STAGE_IN_FLIGHT = 4;
 /** A staged append abandoned half-way (the process died) is dropped after this. */
 const STAGING_TTL_SECONDS = 15 * 60;
 
 export type TFeedAppender = {
   /** Adds records to the append; nothing is in the feed before `commit`. */
-  add(records: readonly TNewRecord[]): Promise<void>;
+  add(records: readonly TAppendRecord[]): Promise<void>;
   /** Appends everything added, atomically and in order. */
   commit(): Promise<TAppendResult>;
-  /** Drops everything added (staged tokens included); the feed is untouched. */
+  /** Drops everything added (staged chunks included); the feed is untouched. */
   abort(): Promise<void>;
 };
 
 /**
  * An append of any size, all of it or none: records are added in pieces as they arrive,
- * staged in Redis once they pass STAGE_CHUNK_CHARS, and appended to the stream by one
- * script on `commit`. Trims the feed to about `maxLength` records (0: no length cap).
- * Big records are kept whole beside the stream for `retentionHours` (plus an hour); the
- * trim by age removes their entries by then.
+ * packed (recordPacker) and staged in Redis a chunk of STAGE_CHUNK_BYTES at a time, and
+ * appended to the stream by one script on `commit`. Staging is pipelined: up to
+ * STAGE_IN_FLIGHT chunks are sent without waiting for their replies, and `commit` sends
+ * the script only once every chunk was staged. Trims the feed to about `maxLength`
+ * records (0: no length cap). Big records are kept whole beside the stream for
+ * `retentionHours` (plus an hour); the trim by age removes their entries by then.
  */
 export function feedAppender(
   redis: Redis,
@@ -262,56 +399,61 @@ export function feedAppender(
   const bigTtl = Math.ceil(retentionHours * 3600) + 3600;
   const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
   // Flows and audit entries are never filtered, so they carry the record alone.
-  const isFiltered = feed === "events";
-  let args: string[] = [];
-  let argChars = 0;
+  const packer = recordPacker(feed === "events", STAGE_CHUNK_BYTES);
   let count = 0;
   let isStaged = false;
+  const inFlight: Promise<void>[] = [];
+  let stageError: unknown = null;
 
-  const stage = async () => {
-    if (args.length === 0) return;
-    const chunk = args;
-    args = [];
-    argChars = 0;
+  const stage = () => {
+    if (packer.count === 0) return;
+    const chunk = packer.take();
     isStaged = true;
-    // ioredis flattens an array argument into the command's arguments (never spread:
-    // a chunk can hold tens of thousands of tokens).
-    const results = await redis
+    // Each reply is settled here, so none goes unhandled; the first failure is kept
+    // and thrown by the next add, or by commit before it appends anything.
+    const staged = redis
       .multi([
         ["rpush", staging, chunk],
         ["expire", staging, STAGING_TTL_SECONDS],
       ])
-      .exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error("Staging the append failed");
+      .exec()
+      .then((results) => {
+        const failed = results?.find(([error]) => error);
+        if (!results || failed) throw failed?.[0] ?? new Error("Staging the append failed");
+      })
+      .catch((error: unknown) => {
+        stageError ??= error;
+      });
+    inFlight.push(staged);
+  };
+  const settle = async (atMost: number) => {
+    while (inFlight.length > atMost) await inFlight.shift();
+    if (stageError) throw stageError;
   };
 
   return {
     async add(records) {
       for (const record of records) {
-        const fields: string[] = [];
-        let whole = "";
-        if (record.json.length > BIG_RECORD_CHARS) {
-          const { head, rawDataChars, isHeadCut } = headOf(record.json);
-          fields.push("r", head, "n", String(record.json.length), "l", String(rawDataChars));
-          if (isHeadCut) fields.push("x", "1");
-          whole = record.json;
-        } else {
-          fields.push("r", record.json);
+        if (!packer.add(record)) {
+          stage();
+          await settle(STAGE_IN_FLIGHT);
+          packer.add(record);
         }
-        if (isFiltered) fields.push("t", record.eventType ?? "", "s", record.eventSubType ?? "");
-        args.push(String(fields.length), ...fields, whole);
-        for (const field of fields) argChars += field.length;
-        argChars += whole.length;
         count++;
-        if (argChars >= STAGE_CHUNK_CHARS || args.length >= STAGE_CHUNK_TOKENS) await stage();
+        if (packer.bytes >= STAGE_CHUNK_BYTES) {
+          stage();
+          await settle(STAGE_IN_FLIGHT);
+        }
       }
     },
     async commit() {
       if (count === 0) throw new Error("Nothing to append");
       const r = withAppend(redis);
       let markers: [string | null, string | null];
-      if (isStaged) await stage();
+      if (isStaged) {
+        stage();
+        await settle(0);
+      }
       if (sourceMarker) {
         const { key, expected, next } = sourceMarker;
         markers = isStaged
@@ -325,21 +467,31 @@ export function feedAppender(
               expected,
               next,
             )
-          : await r.feedAppendMarked(feedKey(feed), stateKey(feed), key, maxLength, bigTtl, expected, next, args);
+          : await r.feedAppendMarked(
+              feedKey(feed),
+              stateKey(feed),
+              key,
+              maxLength,
+              bigTtl,
+              expected,
+              next,
+              packer.take(),
+            );
       } else if (isStaged) {
         markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl);
       } else {
-        markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, args);
+        markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, packer.take());
       }
-      args = [];
       if (markers[0] === null || markers[1] === null) {
         throw new MarkerMovedError(`The marker at ${sourceMarker?.key} moved: another writer appended this page`);
       }
       return { accepted: count, firstMarker: markers[0], lastMarker: markers[1] };
     },
     async abort() {
-      args = [];
+      packer.take();
       count = 0;
+      // The chunks still on their way are written before the list is deleted (one connection, in order).
+      await Promise.all(inFlight.splice(0));
       if (isStaged) await redis.del(staging);
     },
   };
@@ -353,7 +505,7 @@ export function feedAppender(
 export async function appendRecords(
   redis: Redis,
   feed: TFeedName,
-  records: readonly TNewRecord[],
+  records: readonly TAppendRecord[],
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
   sourceMarker?: TSourceMarker,

@@ -94,7 +94,7 @@ export function feedParser(feed: TIngestFeedName, isNdjsonBody: boolean): TFeedP
   let invalidCount = 0;
   const errors: TInvalidParam[] = [];
 
-  const take = (value: unknown, out: TNewRecord[]) => {
+  const take = (value: unknown, text: string, out: TNewRecord[]) => {
     const problem = checkRecord(feed, value);
     if (problem) {
       invalidCount++;
@@ -102,7 +102,7 @@ export function feedParser(feed: TIngestFeedName, isNdjsonBody: boolean): TFeedP
         errors.push({ name: `records[${index}]`, reason: `Record ${index} ${problem}` });
       }
     } else if (invalidCount === 0) {
-      out.push(toNewRecord(feed, value as Record<string, string>));
+      out.push(toNewRecord(feed, value as Record<string, string>, text));
     }
     index++;
   };
@@ -128,7 +128,7 @@ export function feedParser(feed: TIngestFeedName, isNdjsonBody: boolean): TFeedP
     const takeLine = (text: string, out: TNewRecord[]) => {
       line++;
       const trimmed = text.trim();
-      if (trimmed !== "") take(parseJsonText(trimmed, `Line ${line} (record ${index})`), out);
+      if (trimmed !== "") take(parseJsonText(trimmed, `Line ${line} (record ${index})`), trimmed, out);
     };
     return {
       push(text) {
@@ -170,7 +170,8 @@ export function feedParser(feed: TIngestFeedName, isNdjsonBody: boolean): TFeedP
       },
     ]);
   const element = (end: number, out: TNewRecord[]) => {
-    take(parseJsonText(buffer.slice(start, end), `Record ${index}`), out);
+    const text = buffer.slice(start, end);
+    take(parseJsonText(text, `Record ${index}`), text, out);
     phase = 4;
   };
 
@@ -275,9 +276,65 @@ export function parseFeedRecords(feed: TIngestFeedName, text: string, contentTyp
   return records;
 }
 
-/** A record as the feed stores it: its JSON text, and for events the fields filters read. */
-export function toNewRecord(feed: TIngestFeedName, record: Record<string, string>): TNewRecord {
+const COLON = 58;
+const NINE = 57;
+/** The escapes JSON.stringify writes for the characters it escapes with two: \" \\ \b \f \n \r \t. */
+const SHORT_ESCAPES = new Set([QUOTE, BACKSLASH, 98, 102, 110, 114, 116]);
+
+/** Where the string starting after `from` (just past its opening quote) ends: its closing quote. */
+function stringEnd(text: string, from: number, hasEscapes: boolean): number {
+  let quote = text.indexOf('"', from);
+  while (hasEscapes && quote > 0) {
+    let slashes = 0;
+    while (text.charCodeAt(quote - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) break;
+    quote = text.indexOf('"', quote + 1);
+  }
+  return quote;
+}
+
+/**
+ * Whether `text`, which parsed to a record of string values with these `keys`, is
+ * exactly what JSON.stringify writes for that record: then the feed keeps the text as
+ * it came instead of writing it again. It is when it holds nothing between its strings
+ * but the punctuation (no whitespace), each key once, no key starting with a digit
+ * (JSON.stringify puts integer keys first), and only the escapes JSON.stringify itself
+ * writes (\" \\ \b \f \n \r \t: no \u or \/); readers of the feed rely on that form,
+ * such as the HEC envelope finding "time" by its text.
+ */
+export function isStringifiedForm(text: string, keys: readonly string[]): boolean {
+  for (const key of keys) if (key.charCodeAt(0) <= NINE && key.charCodeAt(0) >= 48) return false;
+  // A lone surrogate is written as a \u escape (never one in text decoded from UTF-8).
+  if (!text.isWellFormed()) return false;
+  const hasEscapes = text.indexOf("\\") >= 0;
+  if (hasEscapes) {
+    for (let at = text.indexOf("\\"); at >= 0; at = text.indexOf("\\", at + 2)) {
+      if (!SHORT_ESCAPES.has(text.charCodeAt(at + 1))) return false;
+    }
+  }
+  if (text.charCodeAt(0) !== OPEN_BRACE) return false;
+  if (keys.length === 0) return text === "{}";
+  let pos = 1;
+  let strings = 0;
+  for (;;) {
+    if (text.charCodeAt(pos) !== QUOTE) return false;
+    const end = stringEnd(text, pos + 1, hasEscapes);
+    if (end < 0) return false;
+    strings++;
+    const next = text.charCodeAt(end + 1);
+    if (next === CLOSE_BRACE) return strings % 2 === 0 && strings === keys.length * 2 && end + 2 === text.length;
+    if (next !== (strings % 2 === 1 ? COLON : COMMA)) return false;
+    pos = end + 2;
+  }
+}
+
+/**
+ * A record as the feed stores it: its JSON text, and for events the fields filters read.
+ * `text`, the record as it came, is kept when it is already in JSON.stringify's form.
+ */
+export function toNewRecord(feed: TIngestFeedName, record: Record<string, string>, text?: string): TNewRecord {
+  const json = text !== undefined && isStringifiedForm(text, Object.keys(record)) ? text : JSON.stringify(record);
   return feed === "events"
-    ? { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type ?? "" }
-    : { json: JSON.stringify(record) };
+    ? { json, eventType: record.event_type, eventSubType: record.event_sub_type ?? "" }
+    : { json };
 }

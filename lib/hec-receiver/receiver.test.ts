@@ -369,6 +369,22 @@ describe("HEC receiver: health, raw and acknowledgement", () => {
     }
   });
 
+  it("numbers requests in the order it handles them: one held back gets a higher ack id than one sent after it", async () => {
+    const acking = await startHecReceiver({ tokens: [TOKEN], ackEnabled: true });
+    try {
+      const channel = { "X-Splunk-Request-Channel": CHANNEL };
+      acking.setFault({ kind: "slow-once-containing", text: "first", delayMs: 200 });
+      const first = sendEvents(acking, '{"event":"first"}', { headers: channel });
+      await waitUntil(() => acking.inProgress() === 1, "the first request to arrive");
+      const second = await sendEvents(acking, '{"event":"second"}', { headers: channel });
+      expect(second.json.ackId).toBe(0);
+      expect((await first).json.ackId).toBe(1);
+      expect(acking.received().map((e) => e.event)).toEqual(["second", "first"]);
+    } finally {
+      await acking.stop();
+    }
+  });
+
   it("hands over what it received without forgetting the acks still to be polled, and logs each poll", async () => {
     const acking = await startHecReceiver({ tokens: [TOKEN], ackEnabled: true });
     try {

@@ -44,6 +44,13 @@ export type TReceiverFault =
   | { kind: "busy-at"; requests: number[] }
   /** 503 code 9 to the first request whose (decompressed) body contains `text`; then normal answers. */
   | { kind: "busy-once-containing"; text: string }
+  /**
+   * Holds the first request whose (decompressed) body contains `text` for `delayMs` before
+   * handling it (and, with acknowledgement, numbering it); requests arriving meanwhile are
+   * handled at once, so they can get lower ack ids, as Splunk numbers requests in the
+   * order it handles them, not the order they were sent.
+   */
+  | { kind: "slow-once-containing"; text: string; delayMs: number }
   /** 503 code 18, queues full. */
   | { kind: "unhealthy" }
   /** 500 code 8. */
@@ -355,6 +362,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     switch (current.kind) {
       case "none":
       case "busy-once-containing":
+      case "slow-once-containing":
         return false;
       case "slow":
         await sleep(current.delayMs);
@@ -467,6 +475,12 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
       }
     }
     const text = data.toString("utf8");
+    if (fault.kind === "slow-once-containing" && text.includes(fault.text)) {
+      const { delayMs } = fault;
+      fault = { kind: "none" };
+      await sleep(delayMs);
+      if (isStopped) return;
+    }
     if (fault.kind === "busy-once-containing" && text.includes(fault.text)) {
       fault = { kind: "none" };
       return answer(res, buildReply("serverBusy"), bytes, 0, meta);

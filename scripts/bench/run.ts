@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs every benchmark, prints its tables and writes them into
  * docs/benchmarks.md between generated-section markers (the prose around them stays).
- * `npm run bench -- ingest` (or delivery, latency, memory) runs one section.
+ * `npm run bench -- ingest` (or delivery, latency, memory, ack-polls...) runs one section.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { format } from "prettier";
+import { benchAckPolls } from "./ack-polls";
 import { benchThroughput, type TThroughput } from "./delivery";
 import { startBenchEnvironment } from "./environment";
 import { benchCato } from "./cato";
@@ -150,6 +151,43 @@ async function benchWindow(): Promise<string> {
   }
 }
 
+/**
+ * Acknowledgment polls that many integrations with indexer acknowledgment cause at one
+ * destination, with one worker at the default pump concurrency and with one pump slot
+ * per integration (what enough worker processes amount to).
+ */
+async function benchAckPollsSection(): Promise<string> {
+  const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(BATCH_BYTES) });
+  try {
+    const integrations = 100;
+    const recordsPerSecond = 50;
+    const seconds = 60;
+    const loadBefore = loadavg()[0]!;
+    const rows: string[] = [];
+    for (const concurrency of ["8", "100"]) {
+      process.stdout.write(`  ${integrations} integrations, DELIVERY_CONCURRENCY=${concurrency}\n`);
+      const r = await benchAckPolls(environment, {
+        integrations,
+        recordsPerSecond,
+        seconds,
+        workerEnv: { DELIVERY_CONCURRENCY: concurrency },
+      });
+      rows.push(
+        `| ${integrations} | ${concurrency} | ${r.ackPollsPerSecond.toFixed(1)} | ${r.peakAckPollsPerSecond} | ${Math.round(r.emptyPollShare * 100)}% | ${r.eventRequestsPerSecond.toFixed(1)} | ${r.pollingIntegrations} |`,
+      );
+    }
+    return [
+      `${integrations} integrations with indexer acknowledgment, all sending to one receiver (which acknowledges at once), one worker process, ${recordsPerSecond} records of 1.3 KB appended to the events feed a second (each integration delivers every one), counted at the receiver for ${seconds} s after every integration had polled once; the machine's load average (1 min) was ${loadBefore.toFixed(1)} on ${cpus().length} cores when the runs started.`,
+      "",
+      "| Integrations | DELIVERY_CONCURRENCY | /ack requests/s | Most in one second | Polls finding nothing indexed | Event requests/s | Integrations that polled |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...rows,
+    ].join("\n");
+  } finally {
+    await environment.stop();
+  }
+}
+
 async function benchLatencySection(): Promise<string> {
   const environment = await startBenchEnvironment({ HEC_BATCH_MAX_BYTES: String(BATCH_BYTES) });
   try {
@@ -209,6 +247,7 @@ async function main(): Promise<void> {
     ["feed-memory", benchFeedMemory],
     ["delivery", benchDelivery],
     ["window", benchWindow],
+    ["ack-polls", benchAckPollsSection],
     ["latency", benchLatencySection],
     ["backlog-memory", benchBacklogMemory],
     ["cato", benchCato],

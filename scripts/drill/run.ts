@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 import { format } from "prettier";
 import { db, disconnectDb } from "@/lib/db";
 import { readPendingAcks } from "@/lib/delivery/pending-acks";
+import { DEFAULT_MAX_IN_FLIGHT } from "@/lib/delivery/pump";
 import { appendRecords, readOne, type TNewRecord } from "@/lib/feeds/feed-store";
 import { toNewRecord } from "@/lib/feeds/ingest";
 import { buildEnvelope } from "@/lib/hec/envelope";
@@ -96,7 +97,7 @@ async function killTenTimes(ctx: TDrillContext): Promise<string> {
 
 const ACK_DRILL_TIMEOUT_MS = 20_000;
 /** HEC_MAX_IN_FLIGHT's default, which the drills keep. */
-const DRILL_WINDOW = 4;
+const DRILL_WINDOW = DEFAULT_MAX_IN_FLIGHT;
 /** HEC_BATCH_MAX_BYTES of every drill (startBenchEnvironment below). */
 const DRILL_BATCH_MAX_BYTES = 1_000_000;
 
@@ -111,8 +112,8 @@ type TCrash = {
   pendingRecords: number;
   /** Of those, the ones still waiting for their ack id to turn true. */
   unackedIds: number[];
-  /** The drill id of the last record of each of those batches. */
-  unackedLastRecords: string[];
+  /** The last record of each of those batches: its drill id and the copies delivered by the crash. */
+  unackedLastRecords: { id: string; copies: number }[];
 };
 
 /** Records in one full batch of the drill's ~1.3 KB events, from the batch byte cap. */
@@ -139,10 +140,12 @@ async function killTenTimesWithAcks(ctx: TDrillContext): Promise<string> {
     const row = await db().delivery.findFirstOrThrow({ where: { integrationId, source: "events" } });
     const pending = readPendingAcks(row.pendingAcks);
     const unacked = pending.filter((p) => !p.acked && p.ackId !== null);
-    const unackedLastRecords: string[] = [];
+    const unackedLastRecords: { id: string; copies: number }[] = [];
     for (const p of unacked) {
       const entry = await readOne(ctx.redis, "events", p.to);
-      if (entry) unackedLastRecords.push((JSON.parse(entry.json) as { id: string }).id);
+      if (!entry) continue;
+      const { id } = JSON.parse(entry.json) as { id: string };
+      unackedLastRecords.push({ id, copies: ctx.copiesOf(id) });
     }
     crashes.push({
       killedAt,
@@ -194,7 +197,8 @@ async function reportAckCrashes(ctx: TDrillContext): Promise<string> {
       if (after.some((p) => p.trueIds.includes(id))) trueAfterRestart++;
       if (before.some((p) => p.trueIds.includes(id))) reportedBeforeCrash++;
     }
-    for (const id of crash.unackedLastRecords) if (ctx.copiesOf(id) > 1) unackedResent++;
+    // Counted against the copies at the crash: a batch can itself be a resend of an earlier crash.
+    for (const last of crash.unackedLastRecords) if (ctx.copiesOf(last.id) > last.copies) unackedResent++;
     lines.push(
       `  crash ${k + 1}: resent ${n(resent)} records; bound ${n(bound)} = window ${DRILL_WINDOW} × ${n(batchRecords)} + ${crash.pendingBatches} pending batches (${n(crash.pendingRecords)} records, ${crash.unackedIds.length} unacknowledged)`,
     );
@@ -202,7 +206,7 @@ async function reportAckCrashes(ctx: TDrillContext): Promise<string> {
   const pollSpan = polls.length > 1 ? (polls.at(-1)!.at - polls[0]!.at) / 1000 : 1;
   const ackPollsPerSecond = polls.length / Math.max(1, pollSpan);
   lines.push(
-    `  pending ack ids stored at the crashes: ${storedIds}; polled by the restarted worker on the same channel: ${polledAfterRestart}, reported indexed then: ${trueAfterRestart}; already reported before the crash (lost, resent after the ack timeout): ${reportedBeforeCrash}; batches among them whose last record arrived twice: ${unackedResent}`,
+    `  pending ack ids stored at the crashes: ${storedIds}; polled by the restarted worker on the same channel: ${polledAfterRestart}, reported indexed then: ${trueAfterRestart}; already reported before the crash (lost, resent after the ack timeout): ${reportedBeforeCrash}; batches among them sent again after the crash: ${unackedResent}`,
     `  resent in all ${n(finalDuplicated)}, ${n(Math.round(finalDuplicated / crashes.length))} per crash on average; ${withinBound} of ${crashes.length} crashes within their bound; ${polls.length} ack polls (${ackPollsPerSecond.toFixed(1)}/s)`,
   );
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -6,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
   appendRecords,
   BIG_RECORD_CHARS,
+  feedAppender,
   bigRecordKey,
   HEAD_MAX_BYTES,
   loadWholeJson,
@@ -184,6 +185,88 @@ describe("big records", () => {
     const { entries } = await readAfter(redis, "flows", START_MARKER, 10);
     expect(entries.map((e) => Boolean(e.bigChars))).toEqual([false, true]);
     expect(entries[0]!.json).toBe(under);
+  });
+});
+
+describe("staged appends", () => {
+  /** Values that a packed chunk must carry unchanged: its own separators, digits, newlines, multibyte characters. */
+  const awkward = ["3:r", "e12,3,4;", "f9;", "g", "0:", ":;,", "line\nbreak", "ünï ✓ 𝄞 €", "", "12"];
+
+  function awkwardEvent(i: number): TNewRecord {
+    const value = awkward[i % awkward.length]!;
+    const record = {
+      event_type: awkward[(i + 3) % awkward.length]!,
+      event_sub_type: value,
+      time: String(1764368000000 + i),
+      n: String(i),
+      note: `${value}${"é".repeat(i % 7)}`,
+      pad: "p".repeat(900 + (i % 300)),
+    };
+    return { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type };
+  }
+
+  it("carry every value unchanged and in order, across many chunks and big records", async () => {
+    // About 12 MB: more chunks than are ever in flight at once, with big records among them.
+    const records = Array.from({ length: 10_000 }, (_, i) => awkwardEvent(i));
+    const big = (n: number): TNewRecord => ({
+      json: JSON.stringify({
+        event_type: "Detection and Response",
+        time: "1",
+        n: `big-${n}`,
+        raw_data: "ü:;".repeat(n),
+      }),
+      eventType: "Detection and Response",
+      eventSubType: "",
+    });
+    records.splice(3000, 0, big(100_000));
+    records.splice(7000, 0, big(200_000));
+    const result = await appendRecords(redis, "events", records, 0);
+    expect(result.accepted).toBe(records.length);
+    const stored: { json: string; eventType: string; eventSubType: string }[] = [];
+    let marker = START_MARKER;
+    for (;;) {
+      const { entries } = await readAfter(redis, "events", marker, 2000);
+      if (entries.length === 0) break;
+      for (const entry of entries) {
+        stored.push({
+          json: await loadWholeJson(redis, "events", entry),
+          eventType: entry.eventType,
+          eventSubType: entry.eventSubType,
+        });
+      }
+      marker = entries.at(-1)!.marker;
+    }
+    expect(stored).toEqual(
+      records.map((r) => ({ json: r.json, eventType: r.eventType, eventSubType: r.eventSubType })),
+    );
+    expect(await redis.keys("feed:events:staging:*")).toEqual([]);
+
+    const flows = records.slice(0, 3000).map((r) => ({ json: r.json }));
+    await appendRecords(redis, "flows", flows, 0);
+    const read = await readAfter(redis, "flows", START_MARKER, 5000);
+    expect(read.entries.map((e) => e.json)).toEqual(flows.map((f) => f.json));
+  });
+
+  it("append nothing when staging a chunk failed, even if later chunks were staged", async () => {
+    const admin = new Redis(process.env.REDIS_URL!);
+    const appender = feedAppender(redis, "events", 0);
+    const chunk = Array.from({ length: 1200 }, (_, i) => awkwardEvent(i)); // over 1 MB: a chunk is staged
+    try {
+      await admin.config("SET", "maxmemory", "1");
+      await appender.add(chunk);
+      await redis.ping(); // the chunk's reply (refused: out of memory) has come back
+    } finally {
+      await admin.config("SET", "maxmemory", "0");
+      admin.disconnect();
+    }
+    const outcome = (async () => {
+      await appender.add(chunk);
+      return appender.commit();
+    })();
+    await expect(outcome).rejects.toThrow(/OOM|memory|EXECABORT/i);
+    await appender.abort();
+    expect((await readHead(redis, "events")).length).toBe(0);
+    expect(await redis.keys("feed:events:staging:*")).toEqual([]);
   });
 });
 
