@@ -642,16 +642,15 @@ async function record(
       run.isAckUnused = true;
     }
     const { ackId } = settlement.taken;
-    if (ackId !== null && run.pending.some((p) => !p.acked && p.ackId !== null && p.ackId >= ackId)) {
-      // Ack ids count up per channel from 0, and Splunk keeps them in memory only: an id
-      // given again means it restarted, and the batches waiting under the old numbers will
-      // never be acknowledged (a "true" for their number now speaks of another batch).
-      return (await resendUnacknowledged(
-        run,
-        `Splunk numbered the channel's acknowledgments from ${ackId} again (a restart); batches waiting for acknowledgment are sent again`,
-      ))
-        ? "reread"
-        : "stopped";
+    if (ackId !== null && run.pending.some((p) => !p.acked && p.ackId === ackId)) {
+      // Ack ids are unique per channel while Splunk runs, though not in send order
+      // (it numbers requests as it handles them). It keeps them in memory only, so an id
+      // given twice means it restarted and numbers from 0 again: the batches waiting
+      // under the old numbers will never be acknowledged, and a "true" for a reused
+      // number would speak of another batch. Batches whose old numbers are not reused
+      // are sent again when their ack times out.
+      const detail = `Splunk gave ack id ${ackId} again on this channel (it restarted); batches waiting for acknowledgment are sent again`;
+      return (await resendUnacknowledged(run, detail)) ? "reread" : "stopped";
     }
     run.pending.push(settlement.taken);
     const isHealthy = settlement.attempt?.outcome === "accepted" || settlement.attempt?.outcome === "partly-accepted";
