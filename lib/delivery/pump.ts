@@ -35,7 +35,8 @@ const gzip = promisify(gzipCallback);
 const GZIP_PASS_BYTES = 256 * 1024;
 
 function compress(body: Buffer, level: number): Promise<Buffer> {
-  return gzip(body, { level, chunkSize: GZIP_PASS_BYTES });
+  // Level 0: sent as it is (HEC_GZIP_LEVEL=0), for a destination on a fast network.
+  return level === 0 ? Promise.resolve(body) : gzip(body, { level, chunkSize: GZIP_PASS_BYTES });
 }
 
 export type TDeliveryConfig = {
@@ -352,7 +353,7 @@ async function transmit(
   if (ctx.signal?.aborted) return { kind: "aborted" };
   try {
     const response = await postToHec(hecEventUrl(integration.ingestionUrl), token, body, sendOptions(ctx), {
-      "content-encoding": "gzip",
+      ...(ctx.config.gzipLevel > 0 ? { "content-encoding": "gzip" } : {}),
       "x-splunk-request-channel": channel,
     });
     return { kind: "response", response };
@@ -956,7 +957,7 @@ async function pump(
       batch = buildBatch(candidates, options, { ...limits }, accept);
       compressed = batch.markers.length > 0 ? compress(batch.body, ctx.config.gzipLevel) : null;
       if (release) compressed = compressed && Promise.resolve(await compressed);
-      // gzip holds the text until it is done; a batch in the window keeps only its compressed body.
+      // A batch in the window keeps only what it sends (its compressed body).
       batch.body = Buffer.alloc(0);
     } finally {
       release?.();

@@ -145,6 +145,7 @@ describe("HEC receiver: events", () => {
         envelopes: 3,
         channel: null,
         ackId: null,
+        isGzip: false,
         at: expect.any(Number),
       },
     ]);

@@ -110,6 +110,8 @@ export type THecRequestRecord = {
   channel: string | null;
   /** The ack id answered; null without acknowledgement. */
   ackId: number | null;
+  /** The body came gzip-compressed (Content-Encoding: gzip); false before the request was read that far. */
+  isGzip: boolean;
   at: number;
 };
 
@@ -308,8 +310,8 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
   const ackChannels = new Map<string, { nextAckId: number; pending: Set<number> }>();
   let neverIndexedRatio = options.neverIndexedRatio ?? 0;
   let neverIndexedCredit = 0;
-  type TRequestMeta = { channel: string | null; ackId: number | null };
-  const NO_META: TRequestMeta = { channel: null, ackId: null };
+  type TRequestMeta = { channel: string | null; ackId: number | null; isGzip: boolean };
+  const NO_META: TRequestMeta = { channel: null, ackId: null, isGzip: false };
 
   function record(status: number, code: number | null, bytes: number, envelopes: number, meta = NO_META): void {
     requestLog.push({ status, code, bytes, envelopes, ...meta, at: Date.now() });
@@ -458,7 +460,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     if (await answerFault(req, res, bytes)) return;
 
     const channel = readChannel(req, url);
-    const meta: TRequestMeta = { channel, ackId: null };
+    const meta: TRequestMeta = { channel, ackId: null, isGzip: isGzip(req.headers["content-encoding"]) };
     if (channel !== null && !isValidChannel(channel)) return answer(res, buildReply("invalidChannel"), bytes, 0, meta);
     // Raw data always needs a channel; JSON events only when acknowledgement is on.
     if (channel === null && (route === "raw" || isAckEnabled)) {
@@ -467,7 +469,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
 
     if (body.data.length === 0) return answer(res, buildReply("noData"), bytes, 0, meta);
     let data = body.data;
-    if (isGzip(req.headers["content-encoding"])) {
+    if (meta.isGzip) {
       try {
         data = await gunzipAsync(data);
       } catch {
