@@ -1,3 +1,6 @@
+import { parseCatoReply, RawFieldsMap } from "@/lib/cato/feed-reply";
+import type { TAppendRecord } from "@/lib/feeds/feed-store";
+
 /**
  * One call to Cato's GraphQL API (eventsFeed or auditFeed) and what its reply means.
  * Cato answers most failures with HTTP 200 and `errors`: a rate limit ("rate limit for
@@ -9,7 +12,8 @@ export const EVENTS_PAGE_SIZE = 3000;
 /** A reply is read whole before it is parsed; past this many bytes the call fails instead. */
 export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
-export type TCatoRecord = { time?: string | null; fieldsMap?: Record<string, unknown> | null };
+/** An eventsFeed record's fieldsMap arrives as Cato's own text (RawFieldsMap), other feeds' parsed. */
+export type TCatoRecord = { time?: string | null; fieldsMap?: Record<string, unknown> | RawFieldsMap | null };
 export type TEventsFeedPage = { marker: string; fetchedCount: number; records: TCatoRecord[] };
 export type TAuditFeedPage = { marker: string; fetchedCount: number; hasMore: boolean; records: TCatoRecord[] };
 
@@ -49,17 +53,29 @@ function scrub(text: string, apiKey: string): string {
   return apiKey.length >= 4 ? cut.split(apiKey).join("[API key]") : cut;
 }
 
-async function readBody(response: Response): Promise<string> {
-  if (!response.body) return "";
+async function readBody(response: Response): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > MAX_REPLY_BYTES) throw new Error(`the reply is larger than ${MAX_REPLY_BYTES} bytes`);
-    chunks.push(Buffer.from(chunk));
+    // A view, not a copy: every reply's bytes are copied once, by the concat below.
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
+
+const parseJson = (body: Buffer): unknown => JSON.parse(body.toString("utf8"));
+
+/** An eventsFeed reply, its records' fieldsMaps kept as Cato's text; JSON.parse for what that reader does not take. */
+const parseEventsReply = (body: Buffer): unknown => {
+  try {
+    return parseCatoReply(body);
+  } catch {
+    return parseJson(body);
+  }
+};
 
 type TGraphqlReply = {
   data?: Record<string, unknown> | null;
@@ -71,10 +87,11 @@ async function post(
   operationName: string,
   query: string,
   variables: Record<string, unknown>,
+  parseReply: (body: Buffer) => unknown = parseJson,
 ): Promise<{ ok: true; feed: Record<string, unknown> } | Exclude<TCatoOutcome<never>, { kind: "ok" }>> {
   const signals = [AbortSignal.timeout(call.timeoutMs), ...(call.signal ? [call.signal] : [])];
   let response: Response;
-  let text: string;
+  let body: Buffer;
   try {
     response = await fetch(call.url, {
       method: "POST",
@@ -88,7 +105,7 @@ async function post(
       signal: AbortSignal.any(signals),
       redirect: "error",
     });
-    text = await readBody(response);
+    body = await readBody(response);
   } catch (error) {
     const cause =
       error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
@@ -109,11 +126,11 @@ async function post(
   }
   let reply: TGraphqlReply;
   try {
-    reply = JSON.parse(text) as TGraphqlReply;
+    reply = parseReply(body) as TGraphqlReply;
   } catch {
     return {
       kind: "unavailable",
-      reason: `Cato's API answered HTTP ${response.status} with something that is not JSON: ${scrub(text.slice(0, 120), call.apiKey)}`,
+      reason: `Cato's API answered HTTP ${response.status} with something that is not JSON: ${scrub(body.toString("utf8", 0, 480).slice(0, 120), call.apiKey)}`,
     };
   }
   const messages = (Array.isArray(reply.errors) ? reply.errors : [])
@@ -152,7 +169,13 @@ function accountRecords(
 }
 
 export async function fetchEventsPage(call: TCatoCall, marker: string): Promise<TCatoOutcome<TEventsFeedPage>> {
-  const result = await post(call, "eventsFeed", EVENTS_QUERY, { accountIDs: [call.accountId], marker });
+  const result = await post(
+    call,
+    "eventsFeed",
+    EVENTS_QUERY,
+    { accountIDs: [call.accountId], marker },
+    parseEventsReply,
+  );
   if (!("ok" in result)) return result;
   const found = accountRecords(result.feed, call);
   if ("refused" in found) return { kind: "refused", reason: found.refused };
@@ -187,16 +210,45 @@ export async function fetchAuditPage(
  * the map lacks it. Null when the record has no fieldsMap at all.
  */
 export function feedRecordOf(record: TCatoRecord): Record<string, unknown> | null {
-  const fields = record.fieldsMap;
+  let fields = record.fieldsMap;
+  if (fields instanceof RawFieldsMap) fields = JSON.parse(fields.json.toString("utf8")) as Record<string, unknown>;
   if (!fields || typeof fields !== "object" || Array.isArray(fields)) return null;
   if (fields.time !== undefined || typeof record.time !== "string") return fields;
   const ms = Date.parse(record.time);
   return Number.isFinite(ms) ? { ...fields, time: String(ms) } : fields;
 }
 
+/**
+ * An eventsFeed record as the feed stores it (see feedRecordOf), with its time in epoch ms.
+ * A fieldsMap kept as Cato's text goes in as those bytes, unparsed, unless it needs `time`
+ * added or has whitespace to drop (then it is parsed and stringified like any other).
+ */
+export function eventsFeedRecordOf(record: TCatoRecord): (TAppendRecord & { timeMs: number | null }) | null {
+  const raw = record.fieldsMap;
+  if (raw instanceof RawFieldsMap && raw.isCompact && (raw.hasTime || typeof record.time !== "string")) {
+    return {
+      json: raw.json,
+      eventType: raw.eventType ?? "",
+      eventSubType: raw.eventSubType ?? "",
+      timeMs: timeMsOf(raw.time),
+    };
+  }
+  const fields = feedRecordOf(record);
+  if (!fields) return null;
+  return {
+    json: JSON.stringify(fields),
+    eventType: typeof fields.event_type === "string" ? fields.event_type : "",
+    eventSubType: typeof fields.event_sub_type === "string" ? fields.event_sub_type : "",
+    timeMs: recordTimeMs(fields),
+  };
+}
+
 /** Epoch ms of a feed record's time, for the status ("newest record fetched"). */
 export function recordTimeMs(record: Record<string, unknown>): number | null {
-  const time = record.time;
+  return timeMsOf(record.time);
+}
+
+function timeMsOf(time: unknown): number | null {
   if (typeof time === "string" && /^\d{1,16}$/.test(time)) return Number(time);
   if (typeof time === "string") {
     const ms = Date.parse(time);

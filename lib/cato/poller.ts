@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import {
   EVENTS_PAGE_SIZE,
+  eventsFeedRecordOf,
   feedRecordOf,
   fetchAuditPage,
   fetchEventsPage,
@@ -13,7 +14,13 @@ import {
 import { catoKeys, holdLease, moveMarker, releaseLease, takeCallSlot } from "@/lib/cato/coordination";
 import { loadPollTarget, type TPollTarget } from "@/lib/cato/target";
 import type { TCatoPollState } from "@/lib/cato/schema";
-import { appendRecords, MarkerMovedError, type TFeedName, type TNewRecord } from "@/lib/feeds/feed-store";
+import {
+  appendRecords,
+  MarkerMovedError,
+  type TFeedName,
+  type TAppendRecord,
+  type TNewRecord,
+} from "@/lib/feeds/feed-store";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
 import { logger } from "@/lib/logger";
@@ -176,7 +183,7 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
 
   async function appendPage(
     feed: TFeedName,
-    records: TNewRecord[],
+    records: TAppendRecord[],
     marker: { key: string; expected: string; next: string },
   ): Promise<boolean> {
     try {
@@ -259,17 +266,13 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     if (isFull && !leaseSignal.aborted) startReadAhead(t, leaseSignal, page.marker);
     try {
       let newestMs: number | null = null;
-      const records: TNewRecord[] = [];
+      const records: TAppendRecord[] = [];
       for (const record of page.records) {
-        const fields = feedRecordOf(record);
+        const fields = eventsFeedRecordOf(record);
         if (!fields) continue;
-        const ms = recordTimeMs(fields);
-        if (ms !== null && (newestMs === null || ms > newestMs)) newestMs = ms;
-        records.push({
-          json: JSON.stringify(fields),
-          eventType: typeof fields.event_type === "string" ? fields.event_type : "",
-          eventSubType: typeof fields.event_sub_type === "string" ? fields.event_sub_type : "",
-        });
+        const { timeMs, ...feedRecord } = fields;
+        if (timeMs !== null && (newestMs === null || timeMs > newestMs)) newestMs = timeMs;
+        records.push(feedRecord);
       }
       if (leaseSignal.aborted) {
         dropReadAhead();

@@ -25,6 +25,8 @@ export function isFeedName(name: string): name is TFeedName {
 }
 
 export type TNewRecord = { json: string; eventType?: string; eventSubType?: string };
+/** What an append takes: `json` as text, or as UTF-8 bytes (the Cato poller's, taken from Cato's reply as they came). */
+export type TAppendRecord = Omit<TNewRecord, "json"> & { json: string | Buffer };
 export type TFeedEntry = {
   marker: string;
   seq: number;
@@ -185,7 +187,7 @@ return 1`;
 
 type TRecordPacker = {
   /** Packs a record; false when it would not fit what is left of the chunk (take it first). */
-  add(record: TNewRecord): boolean;
+  add(record: TAppendRecord): boolean;
   /** The packed chunk, and a fresh start. */
   take(): Buffer;
   /** Records packed since the last take. */
@@ -213,8 +215,8 @@ function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
   let buffer = Buffer.alloc(0);
   let bytes = 0;
   let count = 0;
-  const write = (text: string) => {
-    bytes += buffer.write(text, bytes);
+  const write = (text: string | Buffer) => {
+    bytes += typeof text === "string" ? buffer.write(text, bytes) : text.copy(buffer, bytes);
   };
   // Lengths are filled in once their text was written and its length is known.
   const writeLength = (at: number, length: number) => {
@@ -230,18 +232,25 @@ function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
     add(record) {
       const type = record.eventType ?? "";
       const subType = record.eventSubType ?? "";
+      // Bytes are at least as many as characters: only a long buffer can be a big record.
+      const json =
+        typeof record.json !== "string" && record.json.length > BIG_RECORD_CHARS
+          ? record.json.toString("utf8")
+          : record.json;
       let tokens: string[] | null = null;
       let most: number;
-      if (record.json.length <= BIG_RECORD_CHARS) {
-        most = MAX_UTF8_BYTES_PER_CHAR * (record.json.length + type.length + subType.length) + 10;
+      if (typeof json !== "string") {
+        most = json.length + MAX_UTF8_BYTES_PER_CHAR * (type.length + subType.length) + 10;
+      } else if (json.length <= BIG_RECORD_CHARS) {
+        most = MAX_UTF8_BYTES_PER_CHAR * (json.length + type.length + subType.length) + 10;
       } else {
         // A big record starts a chunk of its own (its head is made once).
         if (count > 0) return false;
-        const { head, rawDataChars, isHeadCut } = headOf(record.json);
-        const fields = ["r", head, "n", String(record.json.length), "l", String(rawDataChars)];
+        const { head, rawDataChars, isHeadCut } = headOf(json);
+        const fields = ["r", head, "n", String(json.length), "l", String(rawDataChars)];
         if (isHeadCut) fields.push("x", "1");
         if (isFiltered) fields.push("t", type, "s", subType);
-        tokens = [String(fields.length), ...fields, record.json];
+        tokens = [String(fields.length), ...fields, json];
         most = 1;
         for (const value of tokens) most += MAX_UTF8_BYTES_PER_CHAR * value.length + 12;
       }
@@ -260,7 +269,7 @@ function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
       } else if (isFiltered) {
         buffer[at] = SMALL_EVENT;
         bytes += 10;
-        write(record.json);
+        write(json);
         writeLength(at + 1, bytes - at - 10);
         const typeAt = bytes;
         write(type);
@@ -271,7 +280,7 @@ function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
       } else {
         buffer[at] = SMALL_RECORD;
         bytes += 4;
-        write(record.json);
+        write(json);
         writeLength(at + 1, bytes - at - 4);
       }
       return true;
@@ -383,7 +392,7 @@ const STAGING_TTL_SECONDS = 15 * 60;
 
 export type TFeedAppender = {
   /** Adds records to the append; nothing is in the feed before `commit`. */
-  add(records: readonly TNewRecord[]): Promise<void>;
+  add(records: readonly TAppendRecord[]): Promise<void>;
   /** Appends everything added, atomically and in order. */
   commit(): Promise<TAppendResult>;
   /** Drops everything added (staged chunks included); the feed is untouched. */
@@ -511,7 +520,7 @@ export function feedAppender(
 export async function appendRecords(
   redis: Redis,
   feed: TFeedName,
-  records: readonly TNewRecord[],
+  records: readonly TAppendRecord[],
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
   sourceMarker?: TSourceMarker,

@@ -9,6 +9,7 @@
  * what the poller itself can do.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { cpus, loadavg } from "node:os";
@@ -27,17 +28,41 @@ const CATO_CEILING = (3000 * 100) / 60;
 const ACCOUNT_ID = "48213";
 const API_KEY = "bench-cato-key-0123456789";
 
-type TCatoRun = { recordsPerSecond: number; mbPerSecond: number; peakRssMb: number; load: number };
+type TCatoRun = {
+  recordsPerSecond: number;
+  mbPerSecond: number;
+  peakRssMb: number;
+  load: number;
+  /** Records per second of CPU the poller process used, and Redis' main thread: what each could do with a core of its own. */
+  pollerRecordsPerCpuSecond: number;
+  redisRecordsPerCpuSecond: number;
+};
 
-/** The first line a child prints, parsed as JSON. */
+/** CPU seconds a process has used so far (Linux /proc/<pid>/stat: user + system). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return value("used_cpu_user_main_thread") + value("used_cpu_sys_main_thread");
+}
+
+/** The first JSON line a child prints (Node flags such as --trace-gc may print other lines first). */
 async function firstLine(child: ChildProcess, what: string): Promise<Record<string, unknown>> {
   const lines = createInterface({ input: child.stdout! });
   const exited = once(child, "exit").then(() => {
     throw new Error(`${what} exited before it was ready`);
   });
-  const line = Promise.race([once(lines, "line"), exited]) as Promise<[string]>;
-  const [text] = await line;
-  return JSON.parse(text) as Record<string, unknown>;
+  for (;;) {
+    const [text] = (await Promise.race([once(lines, "line"), exited])) as [string];
+    if (text.startsWith("{")) return JSON.parse(text) as Record<string, unknown>;
+    process.stdout.write(`${text}\n`);
+  }
 }
 
 function startNode(script: string, args: string[], env: TEnv, nodeFlags: string[] = []): ChildProcess {
@@ -90,6 +115,8 @@ export async function benchCato(): Promise<string> {
       try {
         await firstLine(poller, "the poller");
         const started = performance.now();
+        const pollerCpuBefore = cpuSeconds(poller.pid);
+        const redisCpuBefore = await redisCpuSeconds(redis);
         await waitUntil(
           async () => {
             peak = Math.max(peak, peakRssMb(poller.pid) ?? 0);
@@ -99,8 +126,17 @@ export async function benchCato(): Promise<string> {
           `${TOTAL} records in the feed`,
         );
         const seconds = (performance.now() - started) / 1000;
+        const pollerCpu = cpuSeconds(poller.pid) - pollerCpuBefore;
+        const redisCpu = (await redisCpuSeconds(redis)) - redisCpuBefore;
         peak = Math.max(peak, peakRssMb(poller.pid) ?? 0);
-        runs.push({ recordsPerSecond: TOTAL / seconds, mbPerSecond: jsonBytes / seconds / 1e6, peakRssMb: peak, load });
+        runs.push({
+          recordsPerSecond: TOTAL / seconds,
+          mbPerSecond: jsonBytes / seconds / 1e6,
+          peakRssMb: peak,
+          load,
+          pollerRecordsPerCpuSecond: TOTAL / pollerCpu,
+          redisRecordsPerCpuSecond: TOTAL / redisCpu,
+        });
       } finally {
         await stopChild(poller, 15_000);
       }
@@ -113,17 +149,23 @@ export async function benchCato(): Promise<string> {
     return [
       `${TOTAL.toLocaleString("en-US")} simulator events (${n(jsonBytes / TOTAL)} bytes each on average) in pages of 3,000, gzipped, from the stand-in for Cato's API (its own process, full pages' replies built once) over HTTP on loopback into the events feed (Redis with its append-only file on), one poller in its own process with the worker's Node flags, Cato's marker stored by each append; timed from the poller's start until the feed holds every record.`,
       "",
-      "| Path | records/s, median (min–max) of 3 runs | MB/s of JSON records | Poller peak RSS | × Cato's ceiling (5,000 records/s) |",
-      "| --- | --- | --- | --- | --- |",
+      "| Path | records/s, median (min–max) of 3 runs | MB/s of JSON records | Poller peak RSS | × Cato's ceiling (5,000 records/s) | Records per CPU-second: poller | Records per CPU-second: Redis |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
       `| Stand-in → events feed | ${spread(
         runs.map((r) => r.recordsPerSecond),
         n,
       )} | ${spread(
         runs.map((r) => r.mbPerSecond),
         (v) => v.toFixed(1),
-      )} | ${n(Math.max(...runs.map((r) => r.peakRssMb)))} MB | ${(rate / CATO_CEILING).toFixed(1)} |`,
+      )} | ${n(Math.max(...runs.map((r) => r.peakRssMb)))} MB | ${(rate / CATO_CEILING).toFixed(1)} | ${spread(
+        runs.map((r) => r.pollerRecordsPerCpuSecond),
+        n,
+      )} | ${spread(
+        runs.map((r) => r.redisRecordsPerCpuSecond),
+        n,
+      )} |`,
       "",
-      `Load average of the machine (1 min) when each run started: ${runs.map((r) => r.load.toFixed(1)).join(", ")} on ${cpus().length} cores.`,
+      `Load average of the machine (1 min) when each run started: ${runs.map((r) => r.load.toFixed(1)).join(", ")} on ${cpus().length} cores. Records per CPU-second divide the records by the CPU time the poller process (user + system, /proc) and Redis' main thread (INFO cpu) used during the run: the rate each would reach with a core to itself, which a loaded machine changes far less than records/s.`,
       "",
     ].join("\n");
   } finally {

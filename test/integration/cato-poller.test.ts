@@ -7,7 +7,7 @@ import { findCatoAccount, saveCatoAccount } from "@/lib/cato/service";
 import { isCatoAccountActive } from "@/lib/cato/target";
 import { db, disconnectDb } from "@/lib/db";
 import { catoKeys, moveMarker } from "@/lib/cato/coordination";
-import { appendRecords, MarkerMovedError } from "@/lib/feeds/feed-store";
+import { appendRecords, loadWholeJson, MarkerMovedError, readAfter } from "@/lib/feeds/feed-store";
 import { createSimulator } from "@/lib/simulator/generator";
 import { CATO_ACCOUNT_ID, CATO_KEY, countOf, feedJson, startTestPoller, waitFor } from "@/test/helpers/cato";
 import { createSimulation } from "@/workers/simulate";
@@ -110,6 +110,22 @@ describe("Cato poller", () => {
     expect(account.status.behindSeconds).toBe(0);
     const newest = Math.max(...mock.events().map((r) => Number(r.fieldsMap.time)));
     expect(account.status.lastRecordAt).toBe(new Date(newest).toISOString());
+  });
+
+  it("keeps a Detection and Response record of several MB whole beside the feed, as Cato sent it", async () => {
+    const simulator = createSimulator({ seed: 11, largeRawDataEvery: 1, largeRawDataBytes: 3_000_000 });
+    const events = simulator.generate({ nowMs: Date.now() - 60_000, eventCount: 400, flowCount: 0 }).events;
+    const big = events.filter((e) => e.raw_data && e.raw_data.length >= 3_000_000);
+    expect(big.length).toBeGreaterThan(0);
+    mock.addEvents(events);
+    await connect();
+    poller();
+    await waitFor(async () => (await redis.xlen("feed:events")) >= events.length, 20_000, "every event");
+    const { entries } = await readAfter(redis, "events", "0-0", events.length);
+    const whole = await Promise.all(entries.map((entry) => loadWholeJson(redis, "events", entry)));
+    expect(whole).toEqual(events.map((e) => JSON.stringify(e)));
+    expect(entries.filter((e) => e.bigChars !== undefined)).toHaveLength(big.length);
+    expect(entries.map((e) => e.eventType)).toEqual(events.map((e) => e.event_type));
   });
 
   it("derives time from Cato's RFC 3339 time when fieldsMap lacks it, keeping the rest unchanged", async () => {
