@@ -110,8 +110,8 @@ const ZServerEnv = z.object({
   HEC_GZIP_LEVEL: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number")
-    .min(1, "must be between 1 and 9")
-    .max(9, "must be between 1 and 9")
+    .min(0, "must be between 0 and 9")
+    .max(9, "must be between 0 and 9")
     .default(1),
   HEC_MAX_IN_FLIGHT: z.coerce
     .number({ error: "must be a number" })

@@ -145,6 +145,7 @@ describe("HEC receiver: events", () => {
         envelopes: 3,
         channel: null,
         ackId: null,
+        isGzip: false,
         at: expect.any(Number),
       },
     ]);
@@ -364,6 +365,22 @@ describe("HEC receiver: health, raw and acknowledgement", () => {
       const again = await send(acking, "/services/collector/ack", { headers: channel, body: '{"acks":[0]}' });
       expect(again.json).toEqual({ acks: { "0": false } });
       expect((await send(acking, "/services/collector/ack", { body: '{"acks":[0]}' })).json.code).toBe(10);
+    } finally {
+      await acking.stop();
+    }
+  });
+
+  it("numbers requests in the order it handles them: one held back gets a higher ack id than one sent after it", async () => {
+    const acking = await startHecReceiver({ tokens: [TOKEN], ackEnabled: true });
+    try {
+      const channel = { "X-Splunk-Request-Channel": CHANNEL };
+      acking.setFault({ kind: "slow-once-containing", text: "first", delayMs: 200 });
+      const first = sendEvents(acking, '{"event":"first"}', { headers: channel });
+      await waitUntil(() => acking.inProgress() === 1, "the first request to arrive");
+      const second = await sendEvents(acking, '{"event":"second"}', { headers: channel });
+      expect(second.json.ackId).toBe(0);
+      expect((await first).json.ackId).toBe(1);
+      expect(acking.received().map((e) => e.event)).toEqual(["second", "first"]);
     } finally {
       await acking.stop();
     }

@@ -44,6 +44,13 @@ export type TReceiverFault =
   | { kind: "busy-at"; requests: number[] }
   /** 503 code 9 to the first request whose (decompressed) body contains `text`; then normal answers. */
   | { kind: "busy-once-containing"; text: string }
+  /**
+   * Holds the first request whose (decompressed) body contains `text` for `delayMs` before
+   * handling it (and, with acknowledgement, numbering it); requests arriving meanwhile are
+   * handled at once, so they can get lower ack ids, as Splunk numbers requests in the
+   * order it handles them, not the order they were sent.
+   */
+  | { kind: "slow-once-containing"; text: string; delayMs: number }
   /** 503 code 18, queues full. */
   | { kind: "unhealthy" }
   /** 500 code 8. */
@@ -103,6 +110,8 @@ export type THecRequestRecord = {
   channel: string | null;
   /** The ack id answered; null without acknowledgement. */
   ackId: number | null;
+  /** The body came gzip-compressed (Content-Encoding: gzip); false before the request was read that far. */
+  isGzip: boolean;
   at: number;
 };
 
@@ -301,8 +310,8 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
   const ackChannels = new Map<string, { nextAckId: number; pending: Set<number> }>();
   let neverIndexedRatio = options.neverIndexedRatio ?? 0;
   let neverIndexedCredit = 0;
-  type TRequestMeta = { channel: string | null; ackId: number | null };
-  const NO_META: TRequestMeta = { channel: null, ackId: null };
+  type TRequestMeta = { channel: string | null; ackId: number | null; isGzip: boolean };
+  const NO_META: TRequestMeta = { channel: null, ackId: null, isGzip: false };
 
   function record(status: number, code: number | null, bytes: number, envelopes: number, meta = NO_META): void {
     requestLog.push({ status, code, bytes, envelopes, ...meta, at: Date.now() });
@@ -355,6 +364,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     switch (current.kind) {
       case "none":
       case "busy-once-containing":
+      case "slow-once-containing":
         return false;
       case "slow":
         await sleep(current.delayMs);
@@ -450,7 +460,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
     if (await answerFault(req, res, bytes)) return;
 
     const channel = readChannel(req, url);
-    const meta: TRequestMeta = { channel, ackId: null };
+    const meta: TRequestMeta = { channel, ackId: null, isGzip: isGzip(req.headers["content-encoding"]) };
     if (channel !== null && !isValidChannel(channel)) return answer(res, buildReply("invalidChannel"), bytes, 0, meta);
     // Raw data always needs a channel; JSON events only when acknowledgement is on.
     if (channel === null && (route === "raw" || isAckEnabled)) {
@@ -459,7 +469,7 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
 
     if (body.data.length === 0) return answer(res, buildReply("noData"), bytes, 0, meta);
     let data = body.data;
-    if (isGzip(req.headers["content-encoding"])) {
+    if (meta.isGzip) {
       try {
         data = await gunzipAsync(data);
       } catch {
@@ -467,6 +477,12 @@ export async function startHecReceiver(options: THecReceiverOptions = {}): Promi
       }
     }
     const text = data.toString("utf8");
+    if (fault.kind === "slow-once-containing" && text.includes(fault.text)) {
+      const { delayMs } = fault;
+      fault = { kind: "none" };
+      await sleep(delayMs);
+      if (isStopped) return;
+    }
     if (fault.kind === "busy-once-containing" && text.includes(fault.text)) {
       fault = { kind: "none" };
       return answer(res, buildReply("serverBusy"), bytes, 0, meta);

@@ -11,12 +11,13 @@ import { startHecReceiver } from "@/lib/hec-receiver/receiver";
 import { createIntegration } from "@/lib/integrations/service";
 import { createSimulator } from "@/lib/simulator/generator";
 import {
-  peakRssMb,
   startBenchEnvironment,
   startWorker,
   stopWorker,
+  timeDelivery,
   waitUntil,
   type TBenchEnvironment,
+  type TTimedDelivery,
 } from "./environment";
 import { SYSTEM_CALLER } from "@/lib/auth/caller";
 import { db } from "@/lib/db";
@@ -27,9 +28,23 @@ export type TThroughput = {
   recordsPerSecond: number;
   mbPerSecond: number;
   peakRssMb: number | null;
+  /** The sender's CPU time per 1,000 records delivered (its threads included). */
+  cpuMsPer1000: number;
   /** Seconds from the worker's start until it was ready (compiling and connecting), not counted above. */
   startupSeconds?: number;
 };
+
+/** Throughput figures from a timed span, scaled by the share of the JSON bytes it covered. */
+export function throughputOf(timed: TTimedDelivery, expected: number, jsonBytes: number): TThroughput {
+  return {
+    records: expected,
+    seconds: timed.seconds,
+    recordsPerSecond: timed.records / timed.seconds,
+    mbPerSecond: (jsonBytes * timed.records) / expected / timed.seconds / 1e6,
+    peakRssMb: timed.peakRssMb,
+    cpuMsPer1000: timed.senderCpuMs / (timed.records / 1000),
+  };
+}
 
 /** The worker announces itself with a heartbeat key once connected. */
 export async function waitForWorkerReady(redis: Redis): Promise<void> {
@@ -95,30 +110,17 @@ export async function benchThroughput(
     const expected = options.recordsPerFeed * (options.withFlows ? 2 : 1) * options.integrations;
     const launched = performance.now();
     const worker = startWorker({ ...environment.env, ...options.workerEnv });
-    let peak: number | null = null;
-    await waitForWorkerReady(redis);
-    const started = performance.now();
+    let timed: TTimedDelivery;
+    let ready = launched;
     try {
-      await waitUntil(
-        () => {
-          peak = Math.max(peak ?? 0, peakRssMb(worker.pid) ?? 0);
-          return receiver.count() >= expected;
-        },
-        600_000,
-        `${expected} records at the receiver`,
-      );
+      const isReady = waitForWorkerReady(redis).then(() => void (ready = performance.now()));
+      timed = await timeDelivery(isReady, () => receiver.count(), expected, worker.pid, "the worker");
     } finally {
-      peak = Math.max(peak ?? 0, peakRssMb(worker.pid) ?? 0);
       await stopWorker(worker);
     }
-    const seconds = (performance.now() - started) / 1000;
     return {
-      records: expected,
-      seconds,
-      recordsPerSecond: expected / seconds,
-      mbPerSecond: (bytes * options.integrations) / seconds / 1e6,
-      peakRssMb: peak,
-      startupSeconds: (started - launched) / 1000,
+      ...throughputOf(timed, expected, bytes * options.integrations),
+      startupSeconds: (ready - launched) / 1000,
     };
   } finally {
     await receiver.stop();

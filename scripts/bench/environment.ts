@@ -103,6 +103,76 @@ export async function stopWorker(child: ChildProcess): Promise<void> {
   await stopChild(child, 15_000);
 }
 
+/** CPU time a process has used so far (user and system, its threads included), in ms. */
+export function cpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
+export type TTimedDelivery = {
+  records: number;
+  seconds: number;
+  /** The sender's CPU time over the same span. */
+  senderCpuMs: number;
+  peakRssMb: number;
+};
+
+/** Resolves when a sender process writes "ready" on its standard output (it has loaded what it sends). */
+export function readyLine(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes("ready\n")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the sender exited (${code}) before it was ready`)));
+  });
+}
+
+/**
+ * Times a sender the same way whoever it is: from the moment it is ready to send (its
+ * records loaded, its connections not yet open: start-up and compiling count for no
+ * one) until the receiver holds `expected`, with the sender's CPU time and peak memory
+ * over that span.
+ */
+export async function timeDelivery(
+  ready: Promise<void>,
+  received: () => number,
+  expected: number,
+  pid: number | undefined,
+  what: string,
+): Promise<TTimedDelivery> {
+  let peak = 0;
+  let cpu = 0;
+  const sample = () => {
+    peak = Math.max(peak, peakRssMb(pid) ?? 0);
+    cpu = cpuMs(pid) ?? cpu; // a sender that has exited keeps its last reading
+  };
+  await ready;
+  sample();
+  const started = performance.now();
+  const cpuAtStart = cpu;
+  await waitUntil(
+    () => {
+      sample();
+      return received() >= expected;
+    },
+    600_000,
+    `${expected} records from ${what} at the receiver`,
+  );
+  return {
+    records: expected,
+    seconds: (performance.now() - started) / 1000,
+    senderCpuMs: cpu - cpuAtStart,
+    peakRssMb: peak,
+  };
+}
+
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,

@@ -4,8 +4,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHecReceiver } from "@/lib/hec-receiver/receiver";
 import { createSimulator } from "@/lib/simulator/generator";
-import type { TThroughput } from "./delivery";
-import { peakRssMb, waitUntil, type TBenchEnvironment } from "./environment";
+import { throughputOf, type TThroughput } from "./delivery";
+import { readyLine, timeDelivery, type TBenchEnvironment } from "./environment";
 
 export async function benchSplunkLogging(
   environment: TBenchEnvironment,
@@ -31,7 +31,6 @@ export async function benchSplunkLogging(
   writeFileSync(file, `${lines.join("\n")}\n`);
   const receiver = await startHecReceiver({ certificate: environment.certificate, storeEvents: false });
   try {
-    const started = performance.now();
     const child = spawn(
       process.execPath,
       [
@@ -43,31 +42,15 @@ export async function benchSplunkLogging(
         file,
         String(batchBytes),
       ],
-      { env: environment.env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] },
+      { env: environment.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "inherit"] },
     );
-    let peak = 0;
     try {
-      await waitUntil(
-        () => {
-          peak = Math.max(peak, peakRssMb(child.pid) ?? 0);
-          return receiver.count() >= records || child.exitCode !== null;
-        },
-        600_000,
-        "splunk-logging",
-      );
-      // It may exit before its last requests are answered; give them time to land.
-      await waitUntil(() => receiver.count() >= records, 30_000, "splunk-logging's last batches");
+      // It may exit before its last requests are answered; they still land.
+      const timed = await timeDelivery(readyLine(child), () => receiver.count(), records, child.pid, "splunk-logging");
+      return throughputOf(timed, records, bytes);
     } finally {
       child.kill("SIGKILL");
     }
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      records,
-      seconds,
-      recordsPerSecond: records / seconds,
-      mbPerSecond: bytes / seconds / 1e6,
-      peakRssMb: peak,
-    };
   } finally {
     await receiver.stop();
   }

@@ -16,6 +16,7 @@ for (let offset = 0; offset < data.length;) {
   offset += 4 + size;
 }
 const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+process.stdout.write("ready\n");
 
 function post(body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {

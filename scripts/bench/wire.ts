@@ -7,8 +7,8 @@ import type { TFeedEntry } from "@/lib/feeds/feed-store";
 import { buildBatch } from "@/lib/hec/batch";
 import { startHecReceiver } from "@/lib/hec-receiver/receiver";
 import { createSimulator } from "@/lib/simulator/generator";
-import { peakRssMb, waitUntil, type TBenchEnvironment } from "./environment";
-import type { TThroughput } from "./delivery";
+import { readyLine, timeDelivery, type TBenchEnvironment } from "./environment";
+import { throughputOf, type TThroughput } from "./delivery";
 
 export async function benchWire(
   environment: TBenchEnvironment,
@@ -54,34 +54,18 @@ export async function benchWire(
 
   const receiver = await startHecReceiver({ certificate: environment.certificate, storeEvents: false });
   try {
-    const started = performance.now();
     const child = spawn(
       process.execPath,
       ["--import", "tsx", "scripts/bench/wire-sender.ts", receiver.url, receiver.token, file, "1"],
       {
         env: environment.env as NodeJS.ProcessEnv,
-        stdio: ["ignore", "ignore", "inherit"],
+        stdio: ["ignore", "pipe", "inherit"],
       },
     );
-    let peak = 0;
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    await waitUntil(
-      () => {
-        peak = Math.max(peak, peakRssMb(child.pid) ?? 0);
-        return receiver.count() >= records;
-      },
-      600_000,
-      "the wire sender",
-    );
+    const timed = await timeDelivery(readyLine(child), () => receiver.count(), records, child.pid, "the wire sender");
     await exited;
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      records,
-      seconds,
-      recordsPerSecond: records / seconds,
-      mbPerSecond: jsonBytes / seconds / 1e6,
-      peakRssMb: peak,
-    };
+    return throughputOf(timed, records, jsonBytes);
   } finally {
     await receiver.stop();
   }

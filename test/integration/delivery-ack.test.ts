@@ -111,6 +111,26 @@ describe("indexer acknowledgment", () => {
     expect(new Set(receivedN())).toEqual(new Set([...before, ...after].map((r) => r.n)));
   });
 
+  // Splunk numbers the requests of a channel in the order it handles them, so with
+  // several requests in flight a later batch can get a lower ack id than an earlier one:
+  // that is not a restart, and nothing is sent again.
+  it("sends nothing twice when requests in flight get their ack ids out of order", async () => {
+    const created = await integration({ indexerAck: true });
+    const records = Array.from({ length: 9 }, () => event());
+    await appendEvents(records);
+    // Three batches in flight; the second is held back, so the third is numbered before it.
+    fixture.receiver.setFault({ kind: "slow-once-containing", text: `"n":"${records[3]!.n}"`, delayMs: 300 });
+    // Polls at most once a second (the default): the second batch still waits for its ack
+    // when the third one's reply is settled.
+    const config = { batchMaxRecords: 3, maxInFlight: 4, ackPollMs: 1000, ackTimeoutMs: 600_000 };
+    let outcome: TPumpOutcome = "budget";
+    for (let run = 0; run < 5 && outcome !== "caught-up"; run++) {
+      outcome = await runPump(ctx(config), created.id, "events", 3000);
+    }
+    expect(outcome).toBe("caught-up");
+    expect(receivedN().sort()).toEqual(records.map((r) => r.n).sort());
+  });
+
   it("/api/metrics shows batches waiting for acknowledgment, acknowledged ones and their latency", async () => {
     const created = await integration({ indexerAck: true });
     const labels = { integration_id: created.id, source: "events" };

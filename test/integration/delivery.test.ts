@@ -212,6 +212,18 @@ describe("delivery to Splunk HEC", () => {
     expect(activity.attempts.some((a) => a.outcome === "partly-accepted" && a.hecCode === 13)).toBe(true);
   });
 
+  it("compresses request bodies with gzip, and sends them as they are with HEC_GZIP_LEVEL=0", async () => {
+    const created = await integration();
+    await appendEvents([event(), event()]);
+    expect(await runPump(ctx(), created.id, "events", 10_000)).toBe("caught-up");
+    await appendEvents([event(), event()]);
+    expect(await runPump(ctx({ gzipLevel: 0 }), created.id, "events", 10_000)).toBe("caught-up");
+    const [gzipped, plain] = fixture.receiver.requests();
+    expect(gzipped).toMatchObject({ status: 200, isGzip: true, envelopes: 2 });
+    expect(plain).toMatchObject({ status: 200, isGzip: false, envelopes: 2 });
+    expect(receivedN()).toHaveLength(4);
+  });
+
   it("halves batches on 413 until they fit", async () => {
     const created = await integration();
     // Random padding, so gzip cannot shrink the batches under the limit.
