@@ -185,6 +185,26 @@ redis.call('RPUSH', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
+/**
+ * Chunk buffers kept for the next append, a few MB at most. A buffer is memory outside
+ * the JavaScript heap, and allocating one per chunk made the web process' collector run
+ * full collections of its whole heap to account for it, often enough to cost more than
+ * the packing saved.
+ */
+const spareChunks: Buffer[] = [];
+const MAX_SPARE_CHUNKS = 8;
+
+function chunkBuffer(size: number): Buffer {
+  return (size === STAGE_CHUNK_BYTES && spareChunks.pop()) || Buffer.allocUnsafe(size);
+}
+
+/** Gives a chunk's buffer back once Redis has answered the command that carried it (ioredis has written it). */
+function releaseChunk(chunk: Buffer): void {
+  // Only whole chunk-sized buffers: not a big record's, nor a slice of Node's shared pool.
+  if (chunk.byteOffset !== 0 || chunk.buffer.byteLength !== STAGE_CHUNK_BYTES) return;
+  if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(Buffer.from(chunk.buffer as ArrayBuffer));
+}
+
 type TRecordPacker = {
   /** Packs a record; false when it would not fit what is left of the chunk (take it first). */
   add(record: TAppendRecord): boolean;
@@ -212,7 +232,7 @@ const BIG_RECORD = 103; // "g"
  * of its stream fields and values, those, and its whole JSON.
  */
 function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
-  let buffer = Buffer.alloc(0);
+  let buffer: Buffer = Buffer.alloc(0);
   let bytes = 0;
   let count = 0;
   const write = (text: string | Buffer) => {
@@ -256,7 +276,7 @@ function recordPacker(isFiltered: boolean, chunkBytes: number): TRecordPacker {
       }
       if (bytes + most > buffer.length) {
         if (count > 0) return false;
-        buffer = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+        buffer = most <= chunkBytes ? chunkBuffer(chunkBytes) : Buffer.allocUnsafe(most);
       }
       count++;
       const at = bytes;
@@ -437,7 +457,8 @@ export function feedAppender(
       .then(() => undefined)
       .catch((error: unknown) => {
         stageError ??= error;
-      });
+      })
+      .finally(() => releaseChunk(chunk));
     inFlight.push(staged);
   };
   const settle = async (atMost: number) => {
@@ -495,7 +516,12 @@ export function feedAppender(
       } else if (isStaged) {
         markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl, stagedChunks);
       } else {
-        markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, packer.take());
+        const chunk = packer.take();
+        try {
+          markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, chunk);
+        } finally {
+          releaseChunk(chunk);
+        }
       }
       if (markers[0] === null || markers[1] === null) {
         throw new MarkerMovedError(`The marker at ${sourceMarker?.key} moved: another writer appended this page`);
