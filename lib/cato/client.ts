@@ -14,7 +14,8 @@ export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 /** An eventsFeed record's fieldsMap arrives as Cato's own text (RawFieldsMap), other feeds' parsed. */
 export type TCatoRecord = { time?: string | null; fieldsMap?: Record<string, unknown> | RawFieldsMap | null };
-export type TEventsFeedPage = { marker: string; fetchedCount: number; records: TCatoRecord[] };
+/** `replyBytes`: the reply's size once decompressed, what holding the page costs. */
+export type TEventsFeedPage = { marker: string; fetchedCount: number; replyBytes: number; records: TCatoRecord[] };
 export type TAuditFeedPage = { marker: string; fetchedCount: number; hasMore: boolean; records: TCatoRecord[] };
 
 export type TCatoOutcome<T> =
@@ -88,7 +89,7 @@ async function post(
   query: string,
   variables: Record<string, unknown>,
   parseReply: (body: Buffer) => unknown = parseJson,
-): Promise<{ ok: true; feed: Record<string, unknown> } | Exclude<TCatoOutcome<never>, { kind: "ok" }>> {
+): Promise<{ ok: true; feed: Record<string, unknown>; bytes: number } | Exclude<TCatoOutcome<never>, { kind: "ok" }>> {
   const signals = [AbortSignal.timeout(call.timeoutMs), ...(call.signal ? [call.signal] : [])];
   let response: Response;
   let body: Buffer;
@@ -146,7 +147,7 @@ async function post(
   if (response.status !== 200 || !feed || typeof feed !== "object") {
     return { kind: "unavailable", reason: `Cato's API answered HTTP ${response.status} without ${operationName} data` };
   }
-  return { ok: true, feed: feed as Record<string, unknown> };
+  return { ok: true, feed: feed as Record<string, unknown>, bytes: body.length };
 }
 
 type TAccountRecords = { id?: unknown; errorString?: unknown; records?: unknown };
@@ -181,7 +182,7 @@ export async function fetchEventsPage(call: TCatoCall, marker: string): Promise<
   if ("refused" in found) return { kind: "refused", reason: found.refused };
   const next = typeof result.feed.marker === "string" ? result.feed.marker : marker;
   const fetchedCount = typeof result.feed.fetchedCount === "number" ? result.feed.fetchedCount : found.records.length;
-  return { kind: "ok", page: { marker: next, fetchedCount, records: found.records } };
+  return { kind: "ok", page: { marker: next, fetchedCount, replyBytes: result.bytes, records: found.records } };
 }
 
 export async function fetchAuditPage(

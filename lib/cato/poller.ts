@@ -37,6 +37,13 @@ export const LEASE_MS = 6000;
 export const RATE_LIMITED_WAIT_MS = 5000;
 /** A marker belongs to one time frame; a sliding day covers any pause of the poller shorter than that. */
 export const AUDIT_TIME_FRAME = "last.P1D";
+/**
+ * The next eventsFeed page is read while the current one is appended only when the current
+ * one's reply was at most this many bytes: pages of ordinary events (about 4.7 MB) are, and
+ * pages heavy with Detection and Response records of several MB each are read one at a
+ * time, so that what the poller holds stays bounded by bytes, not only by pages.
+ */
+export const READ_AHEAD_MAX_BYTES = 32 * 1024 * 1024;
 /** Hashes of the last page's records kept to drop the boundary record Cato repeats. */
 const AUDIT_SEEN_KEPT = 200;
 
@@ -263,7 +270,9 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     const isFull = page.fetchedCount >= EVENTS_PAGE_SIZE;
     // The next page's marker is known now: read it while this one is appended. Its append
     // still waits for this one's, and is dropped if this one's fails.
-    if (isFull && !leaseSignal.aborted) startReadAhead(t, leaseSignal, page.marker);
+    if (isFull && page.replyBytes <= READ_AHEAD_MAX_BYTES && !leaseSignal.aborted) {
+      startReadAhead(t, leaseSignal, page.marker);
+    }
     try {
       let newestMs: number | null = null;
       const records: TAppendRecord[] = [];

@@ -160,8 +160,14 @@ local function readChunk(c) return ARGV[c + ${firstChunk - 1}] end`;
 // KEYS: stream, state hash. ARGV: maxlen, seconds a big record is kept, then the chunks.
 const APPEND_SCRIPT = appendScript(argvReader(3));
 
-// KEYS: stream, state hash, staging list (deleted once appended). ARGV: maxlen, seconds a big record is kept.
+// KEYS: stream, state hash, staging list (deleted once appended). ARGV: maxlen, seconds a
+// big record is kept, and last the number of chunks staged: a list that lost any (Redis
+// restarted, or failed over, since they were staged) appends nothing.
 const STAGED_READER = `local chunks = redis.call('LLEN', KEYS[3])
+if chunks ~= tonumber(ARGV[#ARGV]) then
+  redis.call('DEL', KEYS[3])
+  return redis.error_reply('STAGING_LOST ' .. chunks .. ' of ' .. ARGV[#ARGV] .. ' staged chunks are left')
+end
 local function readChunk(c) return redis.call('LINDEX', KEYS[3], c - 1) end`;
 const APPEND_STAGED_SCRIPT = appendScript(STAGED_READER, "redis.call('DEL', KEYS[3])");
 
@@ -169,6 +175,15 @@ const APPEND_STAGED_SCRIPT = appendScript(STAGED_READER, "redis.call('DEL', KEYS
 // are the expected and the next marker (the chunks start after them).
 const APPEND_MARKED_SCRIPT = appendScript(argvReader(5), "", true);
 const APPEND_STAGED_MARKED_SCRIPT = appendScript(STAGED_READER, "redis.call('DEL', KEYS[3])", true);
+
+// KEYS: staging list. ARGV: seconds it is kept, a chunk. Staged chunks are kept out of
+// the append-only file and replicas (REPL_NONE): they are read once, by the append
+// script, whose own writes are kept; writing them there too doubled what Redis wrote per
+// append. A list lost with a restart or failover is caught by the append (STAGED_READER).
+const STAGE_SCRIPT = `redis.set_repl(redis.REPL_NONE)
+redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1`;
 
 type TRecordPacker = {
   /** Packs a record; false when it would not fit what is left of the chunk (take it first). */
@@ -294,6 +309,7 @@ type TRedisWithAppend = Redis & {
     staging: string,
     maxLength: number,
     bigTtlSeconds: number,
+    chunks: number,
   ): Promise<[string, string]>;
   feedAppendMarked(
     stream: string,
@@ -314,7 +330,9 @@ type TRedisWithAppend = Redis & {
     bigTtlSeconds: number,
     expected: string,
     next: string,
+    chunks: number,
   ): Promise<[string | null, string | null]>;
+  feedStage(staging: string, ttlSeconds: number, chunk: Buffer): Promise<number>;
 };
 
 function withAppend(redis: Redis): TRedisWithAppend {
@@ -324,6 +342,7 @@ function withAppend(redis: Redis): TRedisWithAppend {
     r.defineCommand("feedAppendStaged", { numberOfKeys: 3, lua: APPEND_STAGED_SCRIPT });
     r.defineCommand("feedAppendMarked", { numberOfKeys: 3, lua: APPEND_MARKED_SCRIPT });
     r.defineCommand("feedAppendStagedMarked", { numberOfKeys: 4, lua: APPEND_STAGED_MARKED_SCRIPT });
+    r.defineCommand("feedStage", { numberOfKeys: 1, lua: STAGE_SCRIPT });
   }
   return r;
 }
@@ -402,6 +421,7 @@ export function feedAppender(
   const packer = recordPacker(feed === "events", STAGE_CHUNK_BYTES);
   let count = 0;
   let isStaged = false;
+  let stagedChunks = 0;
   const inFlight: Promise<void>[] = [];
   let stageError: unknown = null;
 
@@ -411,16 +431,10 @@ export function feedAppender(
     isStaged = true;
     // Each reply is settled here, so none goes unhandled; the first failure is kept
     // and thrown by the next add, or by commit before it appends anything.
-    const staged = redis
-      .multi([
-        ["rpush", staging, chunk],
-        ["expire", staging, STAGING_TTL_SECONDS],
-      ])
-      .exec()
-      .then((results) => {
-        const failed = results?.find(([error]) => error);
-        if (!results || failed) throw failed?.[0] ?? new Error("Staging the append failed");
-      })
+    stagedChunks++;
+    const staged = withAppend(redis)
+      .feedStage(staging, STAGING_TTL_SECONDS, chunk)
+      .then(() => undefined)
       .catch((error: unknown) => {
         stageError ??= error;
       });
@@ -466,6 +480,7 @@ export function feedAppender(
               bigTtl,
               expected,
               next,
+              stagedChunks,
             )
           : await r.feedAppendMarked(
               feedKey(feed),
@@ -478,7 +493,7 @@ export function feedAppender(
               packer.take(),
             );
       } else if (isStaged) {
-        markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl);
+        markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl, stagedChunks);
       } else {
         markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, packer.take());
       }

@@ -64,6 +64,20 @@ function webPid(parentPid: number): number | null {
   return null;
 }
 
+/** CPU time a process has used so far, user and system, in milliseconds (Linux reports it in ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time Redis has used so far, in milliseconds. */
+async function redisCpuMs(client: Redis): Promise<number> {
+  const info = await client.info("cpu");
+  const used = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (used("used_cpu_user") + used("used_cpu_sys")) * 1000;
+}
+
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) / 1024 : 0;
@@ -131,9 +145,13 @@ export async function benchIngest(): Promise<string> {
     if (!signIn.ok) throw new Error(`sign-in answered ${signIn.status}: ${await signIn.text()}`);
     const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
 
+    // CPU time per MB, of the web process and of Redis: a measure of the work an append
+    // takes that a busy machine changes far less than it changes the rate.
+    const pid = webPid(start.pid!);
+    if (!pid) throw new Error("the web server's process was not found");
     const rows = [
-      "| Request size | Records per request | Records/s, median (min–max) of 3 runs | MB/s, median |",
-      "| --- | --- | --- | --- |",
+      "| Request size | Records per request | Records/s, median (min–max) of 3 runs | MB/s, median | CPU ms per MB: web process, Redis (median) |",
+      "| --- | --- | --- | --- | --- |",
     ];
     let recordSize = 0;
     for (const megabytes of REQUEST_MB) {
@@ -142,8 +160,12 @@ export async function benchIngest(): Promise<string> {
       const requests = Math.max(2, Math.round(BYTES_PER_RUN / body.size));
       const rates: number[] = [];
       const mbRates: number[] = [];
+      const webCpu: number[] = [];
+      const redisCpu: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
         await client.del("feed:events");
+        const webBefore = cpuMs(pid);
+        const redisBefore = await redisCpuMs(client);
         const started = performance.now();
         for (let i = 0; i < requests; i++) {
           const response = await fetch(`${base}/api/feeds/events`, {
@@ -156,19 +178,22 @@ export async function benchIngest(): Promise<string> {
         }
         const seconds = (performance.now() - started) / 1000;
         rates.push((requests * records) / seconds);
-        mbRates.push((requests * body.size) / 1024 / 1024 / seconds);
+        const megabytesSent = (requests * body.size) / 1024 / 1024;
+        mbRates.push(megabytesSent / seconds);
+        webCpu.push((cpuMs(pid) - webBefore) / megabytesSent);
+        redisCpu.push(((await redisCpuMs(client)) - redisBefore) / megabytesSent);
       }
       const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
       rows.push(
-        `| ${megabytes} MB | ${records.toLocaleString("en-US")} | ${fmt(median(rates))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${median(mbRates).toFixed(1)} |`,
+        `| ${megabytes} MB | ${records.toLocaleString("en-US")} | ${fmt(median(rates))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${median(mbRates).toFixed(1)} | ${fmt(median(webCpu))}, ${fmt(median(redisCpu))} |`,
       );
-      process.stdout.write(`  ingest ${megabytes} MB requests: ${fmt(median(rates))} records/s\n`);
+      process.stdout.write(
+        `  ingest ${megabytes} MB requests: ${fmt(median(rates))} records/s, CPU ms per MB: web ${fmt(median(webCpu))}, Redis ${fmt(median(redisCpu))}\n`,
+      );
     }
     await client.del("feed:events");
 
     // 200 unauthenticated 10 MB uploads at once.
-    const pid = webPid(start.pid!);
-    if (!pid) throw new Error("the web server's process was not found");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const before = rssMb(pid);
     let peak = before;

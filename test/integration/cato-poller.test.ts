@@ -256,6 +256,26 @@ describe("Cato poller reading the next page while it appends the current one", (
     expect((await findCatoAccount("admin")).status.fetched.events).toBe(31_234);
   }, 90_000);
 
+  it("reads a page heavy with records of several MB on its own, not beside the next one", async () => {
+    const events = simulatedEvents(3500);
+    // Twelve Detection and Response records of 3 MB: the first page's reply is over READ_AHEAD_MAX_BYTES.
+    for (const event of events.slice(0, 12)) event.raw_data = "x".repeat(3_000_000);
+    mock.addEvents(events);
+    let lengthAtSecondCall: number | null = null;
+    mock.onCall(async (operation) => {
+      if (operation === "eventsFeed" && mock.stats().eventsMarkers.length === 2) {
+        lengthAtSecondCall = await redis.xlen("feed:events");
+      }
+    });
+    await connect();
+    poller();
+    await waitFor(async () => (await redis.xlen("feed:events")) >= 3500, 60_000, "3,500 events");
+    // The second page was asked for only once the first was in the feed.
+    expect(lengthAtSecondCall).toBe(3000);
+    const { entries } = await readAfter(redis, "events", "0-0", 3500);
+    expect(entries.filter((e) => e.bigChars !== undefined)).toHaveLength(12);
+  }, 90_000);
+
   it("a page whose append fails (another poller stored its marker) is not followed by the page read after it", async () => {
     const markerKey = catoKeys.marker(CATO_ACCOUNT_ID, "events");
     // The poller's append and this test's competing one race; an attempt where the poller

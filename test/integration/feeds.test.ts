@@ -188,23 +188,23 @@ describe("big records", () => {
   });
 });
 
+/** Values that a packed chunk must carry unchanged: its own separators, digits, newlines, multibyte characters. */
+const awkward = ["3:r", "e12,3,4;", "f9;", "g", "0:", ":;,", "line\nbreak", "ünï ✓ 𝄞 €", "", "12"];
+
+function awkwardEvent(i: number): TNewRecord {
+  const value = awkward[i % awkward.length]!;
+  const record = {
+    event_type: awkward[(i + 3) % awkward.length]!,
+    event_sub_type: value,
+    time: String(1764368000000 + i),
+    n: String(i),
+    note: `${value}${"é".repeat(i % 7)}`,
+    pad: "p".repeat(900 + (i % 300)),
+  };
+  return { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type };
+}
+
 describe("staged appends", () => {
-  /** Values that a packed chunk must carry unchanged: its own separators, digits, newlines, multibyte characters. */
-  const awkward = ["3:r", "e12,3,4;", "f9;", "g", "0:", ":;,", "line\nbreak", "ünï ✓ 𝄞 €", "", "12"];
-
-  function awkwardEvent(i: number): TNewRecord {
-    const value = awkward[i % awkward.length]!;
-    const record = {
-      event_type: awkward[(i + 3) % awkward.length]!,
-      event_sub_type: value,
-      time: String(1764368000000 + i),
-      n: String(i),
-      note: `${value}${"é".repeat(i % 7)}`,
-      pad: "p".repeat(900 + (i % 300)),
-    };
-    return { json: JSON.stringify(record), eventType: record.event_type, eventSubType: record.event_sub_type };
-  }
-
   it("carry every value unchanged and in order, across many chunks and big records", async () => {
     // About 12 MB: more chunks than are ever in flight at once, with big records among them.
     const records = Array.from({ length: 10_000 }, (_, i) => awkwardEvent(i));
@@ -245,6 +245,19 @@ describe("staged appends", () => {
     await appendRecords(redis, "flows", flows, 0);
     const read = await readAfter(redis, "flows", START_MARKER, 5000);
     expect(read.entries.map((e) => e.json)).toEqual(flows.map((f) => f.json));
+  });
+
+  it("append nothing when staged chunks were lost before the commit (Redis restarted or failed over)", async () => {
+    const appender = feedAppender(redis, "events", 0);
+    await appender.add(Array.from({ length: 3000 }, (_, i) => awkwardEvent(i))); // 3 MB: staged
+    await redis.ping(); // every chunk sent so far has been staged
+    const [staging] = await redis.keys("feed:events:staging:*");
+    expect(await redis.llen(staging!)).toBeGreaterThan(1);
+    await redis.lpop(staging!);
+    await expect(appender.commit()).rejects.toThrow(/staged chunks/);
+    await appender.abort();
+    expect((await readHead(redis, "events")).length).toBe(0);
+    expect(await redis.keys("feed:events:staging:*")).toEqual([]);
   });
 
   it("append nothing when staging a chunk failed, even if later chunks were staged", async () => {
@@ -372,15 +385,26 @@ describe("embedded Redis", () => {
     try {
       const first = await startEmbeddedRedis(dir);
       const a = new Redis(first.url);
-      const appended = await appendRecords(a, "events", events(50), 0);
+      await appendRecords(a, "events", events(50), 0);
+      // A staged append: its chunks are kept out of the file, the records it appends are in it.
+      const aofBytes = async () => Number(/aof_current_size:(\d+)/.exec(await a.info("persistence"))![1]);
+      const before = await aofBytes();
+      const staged = Array.from({ length: 3000 }, (_, i) => awkwardEvent(i));
+      const stagedBytes = staged.reduce((sum, r) => sum + Buffer.byteLength(r.json), 0);
+      const appended = await appendRecords(a, "events", staged, 0);
+      const grown = (await aofBytes()) - before;
+      expect(grown).toBeGreaterThan(stagedBytes);
+      expect(grown).toBeLessThan(1.5 * stagedBytes);
       a.disconnect();
       await first.stop();
 
       const second = await startEmbeddedRedis(dir);
       const b = new Redis(second.url);
-      const read = await readAfter(b, "events", START_MARKER, 100);
-      expect(read.entries).toHaveLength(50);
+      const read = await readAfter(b, "events", START_MARKER, 5000);
+      expect(read.entries).toHaveLength(3050);
       expect(read.entries.at(-1)!.marker).toBe(appended.lastMarker);
+      expect(read.entries.at(-1)!.json).toBe(staged.at(-1)!.json);
+      expect(await b.keys("feed:events:staging:*")).toEqual([]);
       b.disconnect();
       await second.stop();
     } finally {
