@@ -673,6 +673,10 @@ async function record(
  */
 async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "stopped"> {
   const { ctx, integrationId, source } = run;
+  // The commits on their way land first, so the acks this poll turns true are committed
+  // right after it: an ack Splunk reports is reported once, and a crash between the
+  // poll and the commit would leave those batches to the ack timeout.
+  if (!(await settleCommits(run))) return "stopped";
   run.lastPollAt = Date.now();
   // Remembered across runs, so a pump that comes back for its acks polls no more often than ackPollMs.
   const pollMs = run.ctx.config.ackPollMs ?? DEFAULT_ACK_POLL_MS;
@@ -738,7 +742,7 @@ async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "
       logger.warn("acknowledgment poll failed", { integrationId, source, error: String(error) });
     }
   }
-  if (!(await settleCommits(run)) || !(await commitReady(run, loaded, isAnswered))) return "stopped";
+  if (!(await commitReady(run, loaded, isAnswered))) return "stopped";
   const timeoutMs = ctx.config.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
   const expired = run.pending.find((p) => !p.acked && Date.now() - p.sentAt >= timeoutMs);
   if (!expired) return "ok";
