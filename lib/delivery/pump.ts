@@ -78,6 +78,7 @@ export type TPumpOutcome =
   | "budget" // time budget spent with records left: run again soon
   | "waiting" // failed; the next attempt is scheduled
   | "stopped" // deleted, paused, source switched off, aborted, or another pump moved the marker
+  | "acks-pending" // everything sent; batches wait for indexer acknowledgment, polled on a later run
   | "not-due"; // a retry is scheduled for later
 
 type TLoaded = { integration: Integration; delivery: Delivery };
@@ -672,7 +673,14 @@ async function record(
  */
 async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "stopped"> {
   const { ctx, integrationId, source } = run;
+  // The commits on their way land first, so the acks this poll turns true are committed
+  // right after it: an ack Splunk reports is reported once, and a crash between the
+  // poll and the commit would leave those batches to the ack timeout.
+  if (!(await settleCommits(run))) return "stopped";
   run.lastPollAt = Date.now();
+  // Remembered across runs, so a pump that comes back for its acks polls no more often than ackPollMs.
+  const pollMs = run.ctx.config.ackPollMs ?? DEFAULT_ACK_POLL_MS;
+  void run.ctx.redis.set(lastPollKey(run), String(run.lastPollAt), "PX", pollMs).catch(() => undefined);
   const waiting = run.pending.filter((p) => !p.acked && p.ackId !== null);
   const token = readToken(ctx, loaded.integration);
   let isAnswered = false;
@@ -734,7 +742,7 @@ async function pollAcks(run: TRun, loaded: TLoaded): Promise<"ok" | "reread" | "
       logger.warn("acknowledgment poll failed", { integrationId, source, error: String(error) });
     }
   }
-  if (!(await settleCommits(run)) || !(await commitReady(run, loaded, isAnswered))) return "stopped";
+  if (!(await commitReady(run, loaded, isAnswered))) return "stopped";
   const timeoutMs = ctx.config.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
   const expired = run.pending.find((p) => !p.acked && Date.now() - p.sentAt >= timeoutMs);
   if (!expired) return "ok";
@@ -779,6 +787,9 @@ async function resendUnacknowledged(run: TRun, detail: string): Promise<boolean>
   run.pending = [];
   return true;
 }
+
+const lastPollKey = (run: Pick<TRun, "integrationId" | "source">) =>
+  `delivery:ack-polled:${run.integrationId}:${run.source}`;
 
 /**
  * Delivers one data source of one integration: reads after its marker, filters (events
@@ -842,6 +853,9 @@ async function pump(
     isAckUnused: false,
     background,
   };
+  if (run.pending.some((p) => !p.acked)) {
+    run.lastPollAt = Number((await ctx.redis.get(lastPollKey(run)).catch(() => null)) ?? 0);
+  }
   let latest = first;
   let loadedAt = Date.now();
 
@@ -1007,6 +1021,10 @@ async function pump(
       if (!hasUnacked(run)) return doneOutcome ?? "budget";
       if (Date.now() >= deadline || ctx.signal?.aborted) return "budget";
       const wait = Math.min(run.lastPollAt + ackPollMs - Date.now(), deadline - Date.now());
+      // Nothing left to send, only acks to wait for: give the slot to another pump. The
+      // pending acks are stored with the marker, and the dispatcher brings this pump back
+      // (its marker is not at the head) to poll them when the poll interval has passed.
+      if (wait > 0 && doneOutcome === "caught-up") return "acks-pending";
       if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal }).catch(() => undefined);
       if (ctx.signal?.aborted) return "stopped";
       const polled = await pollAcks(run, latest);

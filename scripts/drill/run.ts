@@ -98,6 +98,13 @@ async function killTenTimes(ctx: TDrillContext): Promise<string> {
 const ACK_DRILL_TIMEOUT_MS = 20_000;
 /** HEC_MAX_IN_FLIGHT's default, which the drills keep. */
 const DRILL_WINDOW = DEFAULT_MAX_IN_FLIGHT;
+/**
+ * Batches a pump keeps waiting for acknowledgment at most (MAX_PENDING_ACKS in
+ * lib/delivery/pump.ts). An ack reported just before a crash never comes again: the
+ * next worker keeps sending behind that batch until the ack timeout, then sends it and
+ * every batch after it again, so such a crash resends up to this many batches plus the window.
+ */
+const PUMP_MAX_PENDING_ACKS = 64;
 /** HEC_BATCH_MAX_BYTES of every drill (startBenchEnvironment below). */
 const DRILL_BATCH_MAX_BYTES = 1_000_000;
 
@@ -178,6 +185,8 @@ async function reportAckCrashes(ctx: TDrillContext): Promise<string> {
   const polls = ctx.receiver.ackPolls();
   const n = (v: number) => v.toLocaleString("en-US");
   let withinBound = 0;
+  let withinCap = 0;
+  const cap = (DRILL_WINDOW + PUMP_MAX_PENDING_ACKS) * batchRecords;
   let storedIds = 0;
   let polledAfterRestart = 0;
   let trueAfterRestart = 0;
@@ -189,6 +198,7 @@ async function reportAckCrashes(ctx: TDrillContext): Promise<string> {
     const resent = (next ? next.duplicatedBefore : finalDuplicated) - crash.duplicatedBefore;
     const bound = DRILL_WINDOW * batchRecords + crash.pendingRecords;
     if (resent <= bound) withinBound++;
+    if (resent <= cap) withinCap++;
     const after = polls.filter((p) => p.at >= crash.killedAt && p.channel === crash.channel);
     const before = polls.filter((p) => p.at < crash.killedAt && p.channel === crash.channel);
     for (const id of crash.unackedIds) {
@@ -207,10 +217,10 @@ async function reportAckCrashes(ctx: TDrillContext): Promise<string> {
   const ackPollsPerSecond = polls.length / Math.max(1, pollSpan);
   lines.push(
     `  pending ack ids stored at the crashes: ${storedIds}; polled by the restarted worker on the same channel: ${polledAfterRestart}, reported indexed then: ${trueAfterRestart}; already reported before the crash (lost, resent after the ack timeout): ${reportedBeforeCrash}; batches among them sent again after the crash: ${unackedResent}`,
-    `  resent in all ${n(finalDuplicated)}, ${n(Math.round(finalDuplicated / crashes.length))} per crash on average; ${withinBound} of ${crashes.length} crashes within their bound; ${polls.length} ack polls (${ackPollsPerSecond.toFixed(1)}/s)`,
+    `  resent in all ${n(finalDuplicated)}, ${n(Math.round(finalDuplicated / crashes.length))} per crash on average; ${withinBound} of ${crashes.length} crashes within their bound, ${withinCap} within ${n(cap)} (window plus ${PUMP_MAX_PENDING_ACKS} pending batches, the most a lost ack can cost); ${polls.length} ack polls (${ackPollsPerSecond.toFixed(1)}/s)`,
   );
   process.stdout.write(`${lines.join("\n")}\n`);
-  return `resent ${n(Math.round(finalDuplicated / crashes.length))} records per crash on average (bound per crash: window ${n(DRILL_WINDOW * batchRecords)} + pending batches), ${withinBound} of 10 within it; ${polledAfterRestart} of ${storedIds} stored ack ids polled by the restarted worker, ${trueAfterRestart} indexed, ${reportedBeforeCrash} lost at the crash, ${unackedResent} of their batches resent`;
+  return `resent ${n(Math.round(finalDuplicated / crashes.length))} records per crash on average (bound per crash: window ${n(DRILL_WINDOW * batchRecords)} + pending batches), ${withinBound} of 10 within it, ${withinCap} within ${n(cap)} (window plus ${PUMP_MAX_PENDING_ACKS} pending batches); ${polledAfterRestart} of ${storedIds} stored ack ids polled by the restarted worker, ${trueAfterRestart} indexed, ${reportedBeforeCrash} lost at the crash, ${unackedResent} of their batches resent`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
