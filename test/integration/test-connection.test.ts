@@ -29,6 +29,18 @@ async function test(body: Record<string, unknown>): Promise<TResult> {
   return (await response.json()) as TResult;
 }
 
+/** Test connection of a saved integration, with its stored key unless the body changes it. */
+function testSavedIntegration(id: string, body: unknown): Promise<Response> {
+  return testSaved.POST(
+    new Request(`http://console.test/api/integrations/${id}/test`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ id }) },
+  );
+}
+
 const statuses = (result: TResult) => result.steps.map((s) => `${s.name}: ${s.status}`);
 
 beforeAll(async () => {
@@ -111,17 +123,7 @@ describe("test connection", () => {
       },
       SYSTEM_CALLER,
     );
-    const call = async (body: unknown) => {
-      const response = await testSaved.POST(
-        new Request(`http://console.test/api/integrations/${saved.id}/test`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        }),
-        { params: Promise.resolve({ id: saved.id }) },
-      );
-      return (await response.json()) as TResult;
-    };
+    const call = async (body: unknown) => (await (await testSavedIntegration(saved.id, body)).json()) as TResult;
     expect((await call({ sendTestEvent: true })).ok).toBe(true);
     const changed = await call({ sendTestEvent: true, apiKey: "00000000-0000-0000-0000-000000000000" });
     expect(changed.steps[3]!.status).toBe("failed");
@@ -147,17 +149,7 @@ describe("test connection", () => {
       },
       SYSTEM_CALLER,
     );
-    const call = async (body: unknown) => {
-      const response = await testSaved.POST(
-        new Request(`http://console.test/api/integrations/${saved.id}/test`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        }),
-        { params: Promise.resolve({ id: saved.id }) },
-      );
-      return (await response.json()) as TResult;
-    };
+    const call = async (body: unknown) => (await (await testSavedIntegration(saved.id, body)).json()) as TResult;
     const stored = await call({ sendTestEvent: true });
     expect(stored.steps[3]!.detail).toMatch(
       /^Splunk accepted a test event into the token's default index \(host sase-lab,/,
@@ -178,15 +170,7 @@ describe("test connection", () => {
         { name: `Bound ${Date.now()}`, ingestionUrl: receiver.url, apiKey: receiver.token },
         SYSTEM_CALLER,
       );
-      const call = (body: unknown) =>
-        testSaved.POST(
-          new Request(`http://console.test/api/integrations/${saved.id}/test`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify(body),
-          }),
-          { params: Promise.resolve({ id: saved.id }) },
-        );
+      const call = (body: unknown) => testSavedIntegration(saved.id, body);
       const refused = await call({ ingestionUrl: elsewhere.url, sendTestEvent: true });
       expect(refused.status).toBe(422);
       expect(((await refused.json()) as { invalid_params: unknown[] }).invalid_params).toEqual([
