@@ -869,18 +869,18 @@ async function pump(
   // waits on Redis while it has batches to build and send.
   let nextRead: { from: string; read: Promise<TReadResult> } | null = null;
 
-  const readFrom = (from: string): Promise<TReadResult> => {
+  const readBatchWorth = (from: string): Promise<TReadResult> => {
     const budget = readBudget(limits);
-    if (nextRead?.from === from) {
-      const { read } = nextRead;
-      nextRead = null;
-      return read;
-    }
     return readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
   };
+  const readFrom = (from: string): Promise<TReadResult> => {
+    if (nextRead?.from !== from) return readBatchWorth(from);
+    const { read } = nextRead;
+    nextRead = null;
+    return read;
+  };
   const readNext = (from: string) => {
-    const budget = readBudget(limits);
-    const read = readAfter(ctx.redis, source, from, budget.count, budget.maxBytes);
+    const read = readBatchWorth(from);
     read.catch(() => undefined); // an unused read's failure is no one's concern; a used one's is rethrown
     nextRead = { from, read };
   };
