@@ -1,3 +1,6 @@
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { createGunzip } from "node:zlib";
 import { parseCatoReply, RawFieldsMap } from "@/lib/cato/feed-reply";
 import type { TAppendRecord } from "@/lib/feeds/feed-store";
 
@@ -14,8 +17,18 @@ export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 /** An eventsFeed record's fieldsMap arrives as Cato's own text (RawFieldsMap), other feeds' parsed. */
 export type TCatoRecord = { time?: string | null; fieldsMap?: Record<string, unknown> | RawFieldsMap | null };
-/** `replyBytes`: the reply's size once decompressed, what holding the page costs. */
-export type TEventsFeedPage = { marker: string; fetchedCount: number; replyBytes: number; records: TCatoRecord[] };
+/**
+ * `replyBytes`: the reply's size once decompressed, what holding the page costs. Its
+ * records' fieldsMaps are views on the reply's buffer: `release` gives that buffer back for
+ * a later reply once nothing reads them (a page never released is simply collected).
+ */
+export type TEventsFeedPage = {
+  marker: string;
+  fetchedCount: number;
+  replyBytes: number;
+  records: TCatoRecord[];
+  release: () => void;
+};
 export type TAuditFeedPage = { marker: string; fetchedCount: number; hasMore: boolean; records: TCatoRecord[] };
 
 export type TCatoOutcome<T> =
@@ -54,17 +67,144 @@ function scrub(text: string, apiKey: string): string {
   return apiKey.length >= 4 ? cut.split(apiKey).join("[API key]") : cut;
 }
 
-async function readBody(response: Response): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > MAX_REPLY_BYTES) throw new Error(`the reply is larger than ${MAX_REPLY_BYTES} bytes`);
-    // A view, not a copy: every reply's bytes are copied once, by the concat below.
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+/** Connections to Cato's API are kept open between calls, as fetch kept them. */
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 8 });
+/** Output pieces of the gunzip: a page comes out in a handful, not the hundreds of 16 KB of fetch's. */
+const GUNZIP_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Buffers that held a page's reply, kept for the next ones (the page appended and the one
+ * read ahead need two). A reply is several MB of memory outside the JavaScript heap, and
+ * its page's records are held across the append, long enough for the collector to move
+ * them to the old generation: a new buffer per page piled up some 200 MB of dead replies
+ * between full collections. A buffer comes back with releaseReply, once nothing reads the
+ * page's records; one never given back is simply collected.
+ */
+const spareReplies: Buffer[] = [];
+const MAX_SPARE_REPLIES = 3;
+const MAX_SPARE_REPLY_BYTES = 16 * 1024 * 1024;
+/** Never from Node's shared pool (which hands out slices of 8 KB buffers), so a whole buffer is ours to reuse. */
+const MIN_REPLY_BUFFER_BYTES = 64 * 1024;
+
+function replyBuffer(atLeast: number): Buffer {
+  const index = spareReplies.findIndex((b) => b.length >= atLeast);
+  if (index >= 0) return spareReplies.splice(index, 1)[0]!;
+  return Buffer.allocUnsafe(Math.max(atLeast, MIN_REPLY_BUFFER_BYTES));
+}
+
+function keepSpare(whole: Buffer): void {
+  if (whole.length > MAX_SPARE_REPLY_BYTES || spareReplies.some((b) => b.buffer === whole.buffer)) return;
+  if (spareReplies.length >= MAX_SPARE_REPLIES) spareReplies.shift();
+  spareReplies.push(whole);
+}
+
+/** Where a reply is written as it arrives: a spare buffer, swapped for a larger one when it runs out. */
+class ReplyWriter {
+  private buffer: Buffer;
+  private size = 0;
+  constructor() {
+    this.buffer = replyBuffer(MIN_REPLY_BUFFER_BYTES);
   }
-  return Buffer.concat(chunks);
+  write(piece: Buffer): void {
+    if (this.size + piece.length > this.buffer.length) {
+      const larger = replyBuffer(Math.max(2 * this.buffer.length, this.size + piece.length));
+      this.buffer.copy(larger, 0, 0, this.size);
+      keepSpare(this.buffer);
+      this.buffer = larger;
+    }
+    this.size += piece.copy(this.buffer, this.size);
+  }
+  get bytes(): number {
+    return this.size;
+  }
+  /** The reply, and the whole buffer it is a view on. */
+  take(): { body: Buffer; whole: Buffer } {
+    return { body: this.buffer.subarray(0, this.size), whole: this.buffer };
+  }
+}
+
+const replyBuffers = new WeakMap<Buffer, Buffer>();
+
+type THttpReply = { status: number; body: Buffer };
+
+/**
+ * One POST and its whole reply, decompressed as it arrives. Not fetch: its gzip stream and
+ * web-stream reading cost about three times the CPU of the rest of a page's work (a 4.7 MB
+ * page in some 300 pieces, each through a promise). Redirects are not followed; replies,
+ * compressed or not, stop at MAX_REPLY_BYTES. The body is a view on a reused buffer: give
+ * it back with releaseReply once nothing reads it.
+ */
+function postJson(
+  url: URL,
+  headers: Record<string, string>,
+  payload: string,
+  signal: AbortSignal,
+): Promise<THttpReply> {
+  const isHttps = url.protocol === "https:";
+  return new Promise<THttpReply>((resolve, reject) => {
+    // An abort (the timeout, a lost lease) ends the call wherever it is, the reply's body included.
+    if (signal.aborted) return reject(signal.reason as Error);
+    signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+    const request = (isHttps ? httpsRequest : httpRequest)(url, {
+      method: "POST",
+      headers: { ...headers, "content-length": String(Buffer.byteLength(payload)) },
+      agent: isHttps ? httpsAgent : httpAgent,
+      signal,
+    });
+    request.on("error", reject);
+    request.on("response", (response) => {
+      const encoding = String(response.headers["content-encoding"] ?? "identity")
+        .trim()
+        .toLowerCase();
+      const isGzip = encoding === "gzip" || encoding === "x-gzip";
+      if (!isGzip && encoding !== "identity" && encoding !== "") {
+        response.destroy();
+        reject(new Error(`the reply came with content-encoding ${encoding.slice(0, 40)}, which was not asked for`));
+        return;
+      }
+      const writer = new ReplyWriter();
+      let received = 0;
+      const tooLarge = () => new Error(`the reply is larger than ${MAX_REPLY_BYTES} bytes`);
+      const fail = (error: Error) => {
+        response.destroy();
+        reject(error);
+      };
+      response.on("error", fail);
+      const inflate = isGzip ? createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }) : null;
+      const source = inflate ?? response;
+      response.on("data", (piece: Buffer) => {
+        received += piece.length;
+        if (received > MAX_REPLY_BYTES) fail(tooLarge());
+        else if (inflate) inflate.write(piece);
+      });
+      if (inflate) {
+        response.on("end", () => inflate.end());
+        inflate.on("error", (error) => fail(new Error(`the reply's gzip could not be read: ${error.message}`)));
+      }
+      source.on("data", (piece: Buffer) => {
+        if (writer.bytes + piece.length > MAX_REPLY_BYTES) {
+          inflate?.destroy();
+          fail(tooLarge());
+          return;
+        }
+        writer.write(piece);
+      });
+      source.on("end", () => {
+        const { body, whole } = writer.take();
+        replyBuffers.set(body, whole);
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+    request.end(payload);
+  });
+}
+
+/** Gives a reply's buffer back for the next reply; nothing may read `body`, or anything taken from it, afterwards. */
+function releaseReply(body: Buffer): void {
+  const whole = replyBuffers.get(body);
+  replyBuffers.delete(body);
+  if (whole) keepSpare(whole);
 }
 
 const parseJson = (body: Buffer): unknown => JSON.parse(body.toString("utf8"));
@@ -89,24 +229,22 @@ async function post(
   query: string,
   variables: Record<string, unknown>,
   parseReply: (body: Buffer) => unknown = parseJson,
-): Promise<{ ok: true; feed: Record<string, unknown>; bytes: number } | Exclude<TCatoOutcome<never>, { kind: "ok" }>> {
+  isBodyKept = false,
+): Promise<TPostResult> {
   const signals = [AbortSignal.timeout(call.timeoutMs), ...(call.signal ? [call.signal] : [])];
-  let response: Response;
-  let body: Buffer;
+  let response: THttpReply;
   try {
-    response = await fetch(call.url, {
-      method: "POST",
-      headers: {
+    response = await postJson(
+      new URL(call.url),
+      {
         "content-type": "application/json",
         accept: "application/json",
         "accept-encoding": "gzip",
         "x-api-key": call.apiKey,
       },
-      body: JSON.stringify({ operationName, query, variables }),
-      signal: AbortSignal.any(signals),
-      redirect: "error",
-    });
-    body = await readBody(response);
+      JSON.stringify({ operationName, query, variables }),
+      AbortSignal.any(signals),
+    );
   } catch (error) {
     const cause =
       error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
@@ -116,6 +254,29 @@ async function post(
       reason: isTimeout
         ? `Cato's API did not answer within ${Math.round(call.timeoutMs / 1000)} s`
         : `Cato's API could not be reached: ${scrub(cause, call.apiKey)}`,
+    };
+  }
+  const result = interpret(call, operationName, response, parseReply);
+  // The body's buffer goes back at once unless the caller's page still reads it (see releaseReply).
+  if (!isBodyKept || !("ok" in result)) releaseReply(response.body);
+  return result;
+}
+
+type TPostResult =
+  | { ok: true; feed: Record<string, unknown>; bytes: number; body: Buffer }
+  | Exclude<TCatoOutcome<never>, { kind: "ok" }>;
+
+function interpret(
+  call: TCatoCall,
+  operationName: string,
+  response: THttpReply,
+  parseReply: (body: Buffer) => unknown,
+): TPostResult {
+  const body = response.body;
+  if (response.status >= 300 && response.status < 400) {
+    return {
+      kind: "unavailable",
+      reason: `Cato's API answered HTTP ${response.status} (a redirect, which is not followed)`,
     };
   }
   if (response.status === 401 || response.status === 403) {
@@ -147,7 +308,7 @@ async function post(
   if (response.status !== 200 || !feed || typeof feed !== "object") {
     return { kind: "unavailable", reason: `Cato's API answered HTTP ${response.status} without ${operationName} data` };
   }
-  return { ok: true, feed: feed as Record<string, unknown>, bytes: body.length };
+  return { ok: true, feed: feed as Record<string, unknown>, bytes: body.length, body };
 }
 
 type TAccountRecords = { id?: unknown; errorString?: unknown; records?: unknown };
@@ -176,13 +337,27 @@ export async function fetchEventsPage(call: TCatoCall, marker: string): Promise<
     EVENTS_QUERY,
     { accountIDs: [call.accountId], marker },
     parseEventsReply,
+    true,
   );
   if (!("ok" in result)) return result;
+  const body = result.body;
   const found = accountRecords(result.feed, call);
-  if ("refused" in found) return { kind: "refused", reason: found.refused };
+  if ("refused" in found) {
+    releaseReply(body);
+    return { kind: "refused", reason: found.refused };
+  }
   const next = typeof result.feed.marker === "string" ? result.feed.marker : marker;
   const fetchedCount = typeof result.feed.fetchedCount === "number" ? result.feed.fetchedCount : found.records.length;
-  return { kind: "ok", page: { marker: next, fetchedCount, replyBytes: result.bytes, records: found.records } };
+  return {
+    kind: "ok",
+    page: {
+      marker: next,
+      fetchedCount,
+      replyBytes: result.bytes,
+      records: found.records,
+      release: () => releaseReply(body),
+    },
+  };
 }
 
 export async function fetchAuditPage(

@@ -321,7 +321,7 @@ type TRedisWithAppend = Redis & {
     state: string,
     maxLength: number,
     bigTtlSeconds: number,
-    chunk: Buffer,
+    ...chunks: Buffer[]
   ): Promise<[string, string]>;
   feedAppendStaged(
     stream: string,
@@ -339,7 +339,7 @@ type TRedisWithAppend = Redis & {
     bigTtlSeconds: number,
     expected: string,
     next: string,
-    chunk: Buffer,
+    ...chunks: Buffer[]
   ): Promise<[string | null, string | null]>;
   feedAppendStagedMarked(
     stream: string,
@@ -427,6 +427,11 @@ export type TFeedAppender = {
  * the script only once every chunk was staged. Trims the feed to about `maxLength`
  * records (0: no length cap). Big records are kept whole beside the stream for
  * `retentionHours` (plus an hour); the trim by age removes their entries by then.
+ *
+ * `holdBytes`: an append whose chunks come to at most this many bytes keeps them and sends
+ * them with the script, in one command, instead of staging them. For a caller that holds
+ * the records anyway (the Cato poller's page), staging only added work: each chunk went
+ * into a list and out again, and the script waited for the last one's reply.
  */
 export function feedAppender(
   redis: Redis,
@@ -434,6 +439,7 @@ export function feedAppender(
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
   sourceMarker?: TSourceMarker,
+  holdBytes = 0,
 ): TFeedAppender {
   const bigTtl = Math.ceil(retentionHours * 3600) + 3600;
   const staging = `${feedKey(feed)}:staging:${randomUUID()}`;
@@ -445,9 +451,11 @@ export function feedAppender(
   const inFlight: Promise<void>[] = [];
   let stageError: unknown = null;
 
-  const stage = () => {
-    if (packer.count === 0) return;
-    const chunk = packer.take();
+  // Chunks kept here rather than staged while the whole append stays within holdBytes:
+  // they travel with the append script itself.
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  const send = (chunk: Buffer) => {
     isStaged = true;
     // Each reply is settled here, so none goes unhandled; the first failure is kept
     // and thrown by the next add, or by commit before it appends anything.
@@ -460,6 +468,22 @@ export function feedAppender(
       })
       .finally(() => releaseChunk(chunk));
     inFlight.push(staged);
+  };
+  const stage = () => {
+    if (packer.count === 0) return;
+    const chunk = packer.take();
+    if (!isStaged && heldBytes + chunk.length <= holdBytes) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      return;
+    }
+    for (const earlier of held.splice(0)) send(earlier);
+    heldBytes = 0;
+    send(chunk);
+  };
+  const releaseHeld = () => {
+    for (const chunk of held.splice(0)) releaseChunk(chunk);
+    heldBytes = 0;
   };
   const settle = async (atMost: number) => {
     while (inFlight.length > atMost) await inFlight.shift();
@@ -489,39 +513,30 @@ export function feedAppender(
         stage();
         await settle(0);
       }
-      if (sourceMarker) {
-        const { key, expected, next } = sourceMarker;
-        markers = isStaged
-          ? await r.feedAppendStagedMarked(
-              feedKey(feed),
-              stateKey(feed),
-              staging,
-              key,
-              maxLength,
-              bigTtl,
-              expected,
-              next,
-              stagedChunks,
-            )
-          : await r.feedAppendMarked(
-              feedKey(feed),
-              stateKey(feed),
-              key,
-              maxLength,
-              bigTtl,
-              expected,
-              next,
-              packer.take(),
-            );
-      } else if (isStaged) {
-        markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl, stagedChunks);
-      } else {
-        const chunk = packer.take();
-        try {
-          markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, chunk);
-        } finally {
-          releaseChunk(chunk);
+      if (!isStaged && packer.count > 0) held.push(packer.take());
+      try {
+        if (sourceMarker) {
+          const { key, expected, next } = sourceMarker;
+          markers = isStaged
+            ? await r.feedAppendStagedMarked(
+                feedKey(feed),
+                stateKey(feed),
+                staging,
+                key,
+                maxLength,
+                bigTtl,
+                expected,
+                next,
+                stagedChunks,
+              )
+            : await r.feedAppendMarked(feedKey(feed), stateKey(feed), key, maxLength, bigTtl, expected, next, ...held);
+        } else if (isStaged) {
+          markers = await r.feedAppendStaged(feedKey(feed), stateKey(feed), staging, maxLength, bigTtl, stagedChunks);
+        } else {
+          markers = await r.feedAppend(feedKey(feed), stateKey(feed), maxLength, bigTtl, ...held);
         }
+      } finally {
+        releaseHeld();
       }
       if (markers[0] === null || markers[1] === null) {
         throw new MarkerMovedError(`The marker at ${sourceMarker?.key} moved: another writer appended this page`);
@@ -530,6 +545,7 @@ export function feedAppender(
     },
     async abort() {
       packer.take();
+      releaseHeld();
       count = 0;
       // The chunks still on their way are written before the list is deleted (one connection, in order).
       await Promise.all(inFlight.splice(0));
@@ -550,9 +566,10 @@ export async function appendRecords(
   maxLength: number,
   retentionHours = DEFAULT_RETENTION_HOURS,
   sourceMarker?: TSourceMarker,
+  holdBytes = 0,
 ): Promise<TAppendResult> {
   if (records.length === 0) throw new Error("Nothing to append");
-  const appender = feedAppender(redis, feed, maxLength, retentionHours, sourceMarker);
+  const appender = feedAppender(redis, feed, maxLength, retentionHours, sourceMarker, holdBytes);
   try {
     await appender.add(records);
     return await appender.commit();
