@@ -343,8 +343,9 @@ class ReplyReader {
       for (;;) {
         if (b[this.i] !== QUOTE) this.fail("expected a key");
         this.skipString();
-        const name = this.decode();
+        // The keys of every record of a page, named without a string made for each.
         const isFieldsMap = this.isKey(KEY_FIELDS_MAP);
+        const name = isFieldsMap ? "fieldsMap" : this.isKey(KEY_TIME) ? "time" : this.decode();
         this.space();
         this.expect(0x3a, "':'");
         this.space();

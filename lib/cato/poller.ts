@@ -15,7 +15,7 @@ import { catoKeys, holdLease, moveMarker, releaseLease, takeCallSlot } from "@/l
 import { loadPollTarget, type TPollTarget } from "@/lib/cato/target";
 import type { TCatoPollState } from "@/lib/cato/schema";
 import {
-  appendRecords,
+  feedAppender,
   MarkerMovedError,
   type TFeedName,
   type TAppendRecord,
@@ -161,6 +161,26 @@ function outcomeResult(
   };
 }
 
+/** What the poller keeps of an eventsFeed page: its records as the feed takes them, and no more. */
+function takePage(page: TEventsFeedPage) {
+  let newestMs: number | null = null;
+  const records: TAppendRecord[] = [];
+  for (const record of page.records) {
+    const fields = eventsFeedRecordOf(record);
+    if (!fields) continue;
+    if (fields.timeMs !== null && (newestMs === null || fields.timeMs > newestMs)) newestMs = fields.timeMs;
+    records.push(fields);
+  }
+  return {
+    next: page.marker,
+    isFull: page.fetchedCount >= EVENTS_PAGE_SIZE,
+    isSmall: page.replyBytes <= READ_AHEAD_MAX_BYTES,
+    records,
+    newestMs,
+    release: page.release,
+  };
+}
+
 export function startCatoPoller(options: TPollerOptions): { stopped: Promise<void> } {
   const { redis, signal } = options;
   const leaseMs = options.leaseMs ?? LEASE_MS;
@@ -218,6 +238,11 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     await multi.exec();
   }
 
+  /**
+   * Appends a page's records with the marker that ends it; false when another poller got
+   * there first. `records` is emptied once they are packed: the packed chunks hold their
+   * bytes, and the records' objects need not live until Redis answers.
+   */
   async function appendPage(
     feed: TFeedName,
     records: TAppendRecord[],
@@ -225,15 +250,22 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
   ): Promise<boolean> {
     try {
       if (records.length === 0) return await moveMarker(redis, marker.key, marker.expected, marker.next);
-      await appendRecords(
+      const appender = feedAppender(
         redis,
         feed,
-        records,
         options.maxFeedLength,
         options.retentionHours,
         marker,
         APPEND_HOLD_BYTES,
       );
+      try {
+        await appender.add(records);
+        records.length = 0;
+        await appender.commit();
+      } catch (error) {
+        await appender.abort().catch(() => undefined);
+        throw error;
+      }
       return true;
     } catch (error) {
       if (error instanceof MarkerMovedError) return false;
@@ -312,7 +344,7 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     // The next page starts where the append on its way leaves the marker (if it fails, so
     // does this page's: its compare-and-set expects that marker).
     const expected = previous ? previous.next : ((await redis.get(markerKey)) ?? "");
-    let outcome = await takeReadAhead(t, leaseSignal, expected);
+    let outcome: TCatoOutcome<TEventsFeedPage> | null = await takeReadAhead(t, leaseSignal, expected);
     if (!outcome) {
       const wait = await takeCallSlot(
         redis,
@@ -334,24 +366,16 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
       if (previous) await settleAppend(previous);
       return outcomeResult(outcome, feeds.events.failures, rateLimitedWaitMs);
     }
-    const page = outcome.page;
-    const isFull = page.fetchedCount >= EVENTS_PAGE_SIZE;
-    const isSmall = page.replyBytes <= READ_AHEAD_MAX_BYTES;
+    // Only what the append needs is kept from here on: the page's parsed objects would
+    // otherwise live until Redis answers, long enough to crowd the young generation.
+    const { next, isFull, isSmall, records, newestMs, release } = takePage(outcome.page);
+    outcome = null;
     // The next page's marker is known now: read it while this one is appended. Its append
     // still waits for this one's, and is dropped if this one's fails.
-    if (isFull && isSmall && !leaseSignal.aborted) startReadAhead(t, leaseSignal, page.marker);
-    let newestMs: number | null = null;
-    const records: TAppendRecord[] = [];
-    for (const record of page.records) {
-      const fields = eventsFeedRecordOf(record);
-      if (!fields) continue;
-      const { timeMs, ...feedRecord } = fields;
-      if (timeMs !== null && (newestMs === null || timeMs > newestMs)) newestMs = timeMs;
-      records.push(feedRecord);
-    }
+    if (isFull && isSmall && !leaseSignal.aborted) startReadAhead(t, leaseSignal, next);
     if (leaseSignal.aborted) {
       dropReadAhead();
-      page.release();
+      release();
       if (previous) await settleAppend(previous);
       return { state: "polling", detail: "", delayMs: 0 };
     }
@@ -359,17 +383,17 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     // prepares the next. Appended or not, nothing reads the page's records once it is
     // answered: its reply's buffer then serves a later page.
     const sent: TSentAppend = {
-      next: page.marker,
+      next,
       leaseSignal,
       version: t.version,
       fetched: records.length,
       newestMs,
-      result: appendPage("events", records, { key: markerKey, expected, next: page.marker })
+      result: appendPage("events", records, { key: markerKey, expected, next })
         .then(
           (isAppended) => ({ isAppended }),
           (error: unknown) => ({ error }),
         )
-        .finally(() => page.release()),
+        .finally(release),
     };
     sentAppend = sent;
     if (previous) {
@@ -435,8 +459,9 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     const keep = pageHashes.length > 0 ? pageHashes.slice(-AUDIT_SEEN_KEPT) : stored.seen;
     const next = JSON.stringify({ marker: page.marker, seen: keep });
     if (leaseSignal.aborted) return { state: "polling", detail: "", delayMs: 0 };
+    const fetched = records.length;
     const isAppended = await appendPage("audit", records, { key: markerKey, expected, next });
-    if (isAppended) await writeStatus({ feed: "audit", fetched: records.length, newestMs });
+    if (isAppended) await writeStatus({ feed: "audit", fetched, newestMs });
     return page.hasMore
       ? { state: "polling", detail: "Fetching Cato's audit trail", delayMs: 0 }
       : { state: "caught-up", detail: "", delayMs: idleMs };

@@ -113,30 +113,34 @@ local function tok()
 end
 local first = nil
 local id = nil
+local auto = ms .. '-*'
 for c = 1, chunks do
   chunk = readChunk(c)
   pos = 1
   local size = #chunk
   while pos <= size do
     seq = seq + 1
-    id = ms .. '-' .. seq
+    -- The first record's id is written out; each next one is '<ms>-*', which Redis numbers
+    -- as the last id's seq + 1 within the same ms: the same ids, without building a
+    -- string for each record (that cost about a tenth of the whole script).
+    id = first == nil and (ms .. '-' .. seq) or auto
     local kind, r1, r2, r3, t1, t2, t3, s1, s2, s3 = byte(chunk, pos, pos + 9)
     if kind == 101 then
       local from = pos + 10
       local rEnd = from + r1 * 65536 + r2 * 256 + r3 - 1
       local tEnd = rEnd + t1 * 65536 + t2 * 256 + t3
       pos = tEnd + s1 * 65536 + s2 * 256 + s3 + 1
-      call('XADD', KEYS[1], id, 'r', sub(chunk, from, rEnd), 't', sub(chunk, rEnd + 1, tEnd), 's', sub(chunk, tEnd + 1, pos - 1))
+      id = call('XADD', KEYS[1], id, 'r', sub(chunk, from, rEnd), 't', sub(chunk, rEnd + 1, tEnd), 's', sub(chunk, tEnd + 1, pos - 1))
     elseif kind == 102 then
       local from = pos + 4
       pos = from + r1 * 65536 + r2 * 256 + r3
-      call('XADD', KEYS[1], id, 'r', sub(chunk, from, pos - 1))
+      id = call('XADD', KEYS[1], id, 'r', sub(chunk, from, pos - 1))
     else
       pos = pos + 1
       local tokens = tonumber(tok())
       local fields = {}
       for k = 1, tokens do fields[k] = tok() end
-      call('XADD', KEYS[1], id, unpack(fields))
+      id = call('XADD', KEYS[1], id, unpack(fields))
       local whole = tok()
       if whole ~= '' then call('SET', KEYS[1] .. ':big:' .. id, whole, 'EX', ttl) end
     end
