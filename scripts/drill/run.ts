@@ -96,6 +96,12 @@ async function killTenTimes(ctx: TDrillContext): Promise<string> {
 }
 
 const ACK_DRILL_TIMEOUT_MS = 20_000;
+/**
+ * The sigkill-ack drill kills at a random moment up to this long after its progress
+ * condition, with records enough to keep delivery going through all ten kills.
+ */
+const ACK_DRILL_MAX_KILL_DELAY_MS = 300;
+const ACK_DRILL_RECORDS = 200_000;
 /** HEC_MAX_IN_FLIGHT's default, which the drills keep. */
 const DRILL_WINDOW = DEFAULT_MAX_IN_FLIGHT;
 /**
@@ -138,9 +144,20 @@ function drillBatchRecords(): number {
 async function killTenTimesWithAcks(ctx: TDrillContext): Promise<string> {
   const [integrationId] = ctx.integrationIds;
   const crashes: TCrash[] = [];
+  const delays: number[] = [];
   for (let i = 0; i < 10; i++) {
     const before = ctx.delivered();
-    await waitUntil(() => ctx.delivered() > before + 1000 || ctx.delivered() >= 60_000, 120_000, "some progress");
+    await waitUntil(
+      () => ctx.delivered() > before + 1000 || ctx.delivered() >= ACK_DRILL_RECORDS,
+      120_000,
+      "some progress",
+    );
+    // A kill right as records reach the receiver lands where the worker settles a batch,
+    // polls its acks and commits far more often than a crash would; a random wait of up to
+    // ACK_DRILL_MAX_KILL_DELAY_MS after the progress makes the moment of the kill random.
+    const delay = Math.round(Math.random() * ACK_DRILL_MAX_KILL_DELAY_MS);
+    delays.push(delay);
+    await new Promise((r) => setTimeout(r, delay));
     ctx.worker.kill("SIGKILL");
     await new Promise((r) => ctx.worker.once("exit", r));
     const killedAt = Date.now();
@@ -166,7 +183,7 @@ async function killTenTimesWithAcks(ctx: TDrillContext): Promise<string> {
     await ctx.restartWorker();
   }
   ackCrashes = crashes;
-  return `killed 10 times, each after at least 1,000 more records arrived; window of ${DRILL_WINDOW}, ack timeout ${ACK_DRILL_TIMEOUT_MS / 1000} s`;
+  return `killed 10 times, each after at least 1,000 more records arrived and a random wait (${delays.join(", ")} ms); window of ${DRILL_WINDOW}, ack timeout ${ACK_DRILL_TIMEOUT_MS / 1000} s`;
 }
 
 let ackCrashes: TCrash[] = [];
@@ -273,7 +290,7 @@ const DRILLS: TDrill[] = [
   {
     name: "sigkill-ack",
     title: "Worker killed with SIGKILL ten times, with indexer acknowledgment on",
-    records: 60_000,
+    records: ACK_DRILL_RECORDS,
     isAck: true,
     // Splunk forgets an ack once reported: a worker killed between the poll and the commit
     // leaves batches whose acks never come again, resent after the ack timeout. The default
