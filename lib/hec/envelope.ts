@@ -58,28 +58,42 @@ function envelopePrefix(options: TEnvelopeOptions, time: string | null): string 
   return time ? `{"time":${time},${metadataPart(options)}` : `{${metadataPart(options)}`;
 }
 
+/** Characters JSON.stringify escapes in ASCII text. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
 /**
  * Cuts raw_data so the whole record fits `maxEventBytes`, and says so in indexed fields.
  * Returns null when the record has no raw_data to cut (it is sent as it is).
+ *
+ * raw_data of several MB is cut for every delivery of its record, so each copy of it made
+ * here is garbage of that size for the collector, which takes large objects only in a full
+ * collection. Plain ASCII that JSON does not escape (base64, most text) is measured and
+ * cut without a copy: its bytes are its characters and its JSON is itself in quotes.
  */
 export function truncateRawData(recordJson: string, maxEventBytes: number): { json: string; fields: string } | null {
   const record = JSON.parse(recordJson) as Record<string, string>;
   const raw = record.raw_data;
   if (typeof raw !== "string") return null;
   const rawBytes = Buffer.byteLength(raw);
-  const overhead = Buffer.byteLength(recordJson) - Buffer.byteLength(JSON.stringify(raw));
+  const isPlain = rawBytes === raw.length && !NEEDS_ESCAPE.test(raw);
+  const rawJsonBytes = isPlain ? rawBytes + 2 : Buffer.byteLength(JSON.stringify(raw));
+  const overhead = Buffer.byteLength(recordJson) - rawJsonBytes;
   let keep = Math.max(0, maxEventBytes - overhead - 2);
-  let cut = Buffer.from(raw)
-    .subarray(0, keep)
-    .toString("utf8")
-    .replace(/\uFFFD$/, "");
+  let cut = isPlain
+    ? raw.slice(0, keep)
+    : Buffer.from(raw)
+        .subarray(0, keep)
+        .toString("utf8")
+        .replace(/\uFFFD$/, "");
+  let json = JSON.stringify({ ...record, raw_data: cut });
   // JSON escaping can grow the text; shrink until the record fits.
-  while (Buffer.byteLength(JSON.stringify({ ...record, raw_data: cut })) > maxEventBytes && cut.length > 0) {
+  while (Buffer.byteLength(json) > maxEventBytes && cut.length > 0) {
     keep = Math.floor(keep * 0.9);
     cut = cut.slice(0, keep);
+    json = JSON.stringify({ ...record, raw_data: cut });
   }
   return {
-    json: JSON.stringify({ ...record, raw_data: cut }),
+    json,
     fields: `{"raw_data_truncated":"true","raw_data_original_bytes":"${rawBytes}"}`,
   };
 }
