@@ -981,14 +981,15 @@ async function pump(
     for (let i = 0; i < batch.consumed; i++) readAheadChars -= entries[i]!.json.length;
     const gap = pendingGap;
     pendingGap = 0;
-    return {
-      loaded,
-      batch,
-      entries,
-      gap,
-      compressed,
-      result: transmit(ctx, loaded, run.channel, compressed),
-    };
+    const flight: TFlight = { loaded, batch, entries, gap, compressed, result: Promise.resolve({ kind: "aborted" }) };
+    // Once its request is answered, a batch waits to be settled in order holding its reply
+    // alone: its body (about 5 MB for a Detection and Response record of random text) is
+    // let go. Holding the bodies of answered batches behind an unanswered one took the
+    // worker past 300 MB with 8 pumps meeting such records (the large-many drill).
+    flight.result = transmit(ctx, loaded, run.channel, compressed).finally(() => {
+      flight.compressed = null;
+    });
+    return flight;
   };
 
   for (;;) {
