@@ -142,10 +142,21 @@ function postJson(
   signal: AbortSignal,
 ): Promise<THttpReply> {
   const isHttps = url.protocol === "https:";
-  return new Promise<THttpReply>((resolve, reject) => {
-    // An abort (the timeout, a lost lease) ends the call wherever it is, the reply's body included.
-    if (signal.aborted) return reject(signal.reason as Error);
-    signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+  return new Promise<THttpReply>((resolveCall, rejectCall) => {
+    // An abort (the timeout, a lost lease) ends the call wherever it is, the reply's body
+    // included. The listener goes once the call ends: the timeout's signal lives on until
+    // it fires, and would keep the request with it.
+    if (signal.aborted) return rejectCall(signal.reason as Error);
+    const onAbort = () => rejectCall(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const resolve = (reply: THttpReply) => {
+      signal.removeEventListener("abort", onAbort);
+      resolveCall(reply);
+    };
+    const reject = (error: Error) => {
+      signal.removeEventListener("abort", onAbort);
+      rejectCall(error);
+    };
     const request = (isHttps ? httpsRequest : httpRequest)(url, {
       method: "POST",
       headers: { ...headers, "content-length": String(Buffer.byteLength(payload)) },
