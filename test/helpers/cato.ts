@@ -10,7 +10,7 @@ export const CATO_KEY = "R2D2-c3po-4f7a9c1e2b3d4e5f6a7b8c9d";
 /** A poller in this process, against the stand-in over HTTP and the test Redis and PostgreSQL. */
 export function startTestPoller(apiUrl: string, overrides: Partial<TPollerOptions> = {}) {
   const controller = new AbortController();
-  const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+  const redis = new Redis(serverEnv().REDIS_URL, { maxRetriesPerRequest: null });
   const poller = startCatoPoller({
     redis,
     prisma: db(),

@@ -7,6 +7,7 @@ import { sampleAuditRecords, startCatoMock, type TCatoMock } from "@/lib/cato/mo
 import { findCatoAccount, saveCatoAccount } from "@/lib/cato/service";
 import { isCatoAccountActive } from "@/lib/cato/target";
 import { db, disconnectDb } from "@/lib/db";
+import { serverEnv } from "@/lib/env";
 import { catoKeys, moveMarker } from "@/lib/cato/coordination";
 import { appendRecords, loadWholeJson, MarkerMovedError, readAfter } from "@/lib/feeds/feed-store";
 import { createSimulator } from "@/lib/simulator/generator";
@@ -18,8 +19,8 @@ import { createSimulation } from "@/workers/simulate";
  * test Redis and PostgreSQL: backfill through rate-limit replies, the shared ceiling and
  * the lease, a wrong key and its fix, the audit trail's repeated boundary records.
  */
-const redis = new Redis(process.env.REDIS_URL!);
-const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+const redis = new Redis(serverEnv().REDIS_URL);
+const sql = new pg.Pool({ connectionString: serverEnv().DATABASE_URL });
 let mock: TCatoMock;
 const pollers: { stop(): Promise<void> }[] = [];
 
@@ -168,12 +169,20 @@ describe("Cato poller", () => {
     mock.addEvents(simulatedEvents(20_000));
     mock.setFaults({ slowMs: 50 });
     await connect();
-    poller({ eventsCallsPerMinute: 3 });
-    poller({ eventsCallsPerMinute: 3 });
+    const first = poller({ eventsCallsPerMinute: 3, owner: "poller-a" });
+    const second = poller({ eventsCallsPerMinute: 3, owner: "poller-b" });
     await waitFor(async () => (await redis.xlen("feed:events")) >= 9000, 20_000, "three pages");
     await waitFor(async () => (await findCatoAccount("admin")).status.state === "rate-limited", 5000, "rate-limited");
-    // Long enough for either poller to call again if the ceiling were not shared.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The lease holder stops; the other poller takes the lease over and meets the same
+    // ceiling: with a ceiling of its own it would call Cato again.
+    const leaseKey = catoKeys.lease("default");
+    const statusKey = catoKeys.status("default");
+    const isFirstHolding = (await redis.get(leaseKey))!.startsWith("poller-a:");
+    await (isFirstHolding ? first : second).stop();
+    await redis.hdel(statusKey, "state");
+    const takerOwner = isFirstHolding ? "poller-b:" : "poller-a:";
+    await waitFor(async () => (await redis.get(leaseKey))?.startsWith(takerOwner) ?? false, 10_000, "lease taken over");
+    await waitFor(async () => (await redis.hget(statusKey, "state")) === "rate-limited", 10_000, "rate-limited again");
     expect(mock.stats().calls.eventsFeed).toBe(3);
     expect(mock.stats().maxInFlight).toBe(1);
     expect(await redis.xlen("feed:events")).toBe(9000);
