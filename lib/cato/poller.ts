@@ -15,7 +15,7 @@ import { catoKeys, holdLease, moveMarker, releaseLease, takeCallSlot } from "@/l
 import { loadPollTarget, type TPollTarget } from "@/lib/cato/target";
 import type { TCatoPollState } from "@/lib/cato/schema";
 import {
-  feedAppender,
+  appendRecords,
   MarkerMovedError,
   type TFeedName,
   type TAppendRecord,
@@ -238,11 +238,6 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
     await multi.exec();
   }
 
-  /**
-   * Appends a page's records with the marker that ends it; false when another poller got
-   * there first. `records` is emptied once they are packed: the packed chunks hold their
-   * bytes, and the records' objects need not live until Redis answers.
-   */
   async function appendPage(
     feed: TFeedName,
     records: TAppendRecord[],
@@ -250,22 +245,15 @@ export function startCatoPoller(options: TPollerOptions): { stopped: Promise<voi
   ): Promise<boolean> {
     try {
       if (records.length === 0) return await moveMarker(redis, marker.key, marker.expected, marker.next);
-      const appender = feedAppender(
+      await appendRecords(
         redis,
         feed,
+        records,
         options.maxFeedLength,
         options.retentionHours,
         marker,
         APPEND_HOLD_BYTES,
       );
-      try {
-        await appender.add(records);
-        records.length = 0;
-        await appender.commit();
-      } catch (error) {
-        await appender.abort().catch(() => undefined);
-        throw error;
-      }
       return true;
     } catch (error) {
       if (error instanceof MarkerMovedError) return false;

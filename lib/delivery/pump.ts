@@ -316,7 +316,6 @@ type TFlight = {
   /** The read-ahead entries the batch was built from, starting with its first one. */
   entries: readonly TFeedEntry[];
   gap: number;
-  compressed: Promise<Buffer> | null;
   result: Promise<TTransmitResult>;
 };
 
@@ -371,7 +370,6 @@ async function transmit(
 function drop(window: TFlight[]): void {
   for (const flight of window) {
     void flight.result.catch(() => undefined);
-    void flight.compressed?.catch(() => undefined);
   }
   window.length = 0;
 }
@@ -971,7 +969,7 @@ async function pump(
       batch = buildBatch(candidates, options, { ...limits }, accept);
       compressed = batch.markers.length > 0 ? compress(batch.body, ctx.config.gzipLevel) : null;
       if (release) compressed = compressed && Promise.resolve(await compressed);
-      // A batch in the window keeps only what it sends (its compressed body).
+      // A batch in the window keeps only its request, and the request its compressed body.
       batch.body = Buffer.alloc(0);
     } finally {
       release?.();
@@ -981,15 +979,14 @@ async function pump(
     for (let i = 0; i < batch.consumed; i++) readAheadChars -= entries[i]!.json.length;
     const gap = pendingGap;
     pendingGap = 0;
-    const flight: TFlight = { loaded, batch, entries, gap, compressed, result: Promise.resolve({ kind: "aborted" }) };
-    // Once its request is answered, a batch waits to be settled in order holding its reply
-    // alone: its body (about 5 MB for a Detection and Response record of random text) is
-    // let go. Holding the bodies of answered batches behind an unanswered one took the
+    // A failed compression is reported by the request's result; a request that never
+    // reads its body (no token) leaves nothing unhandled.
+    void compressed?.catch(() => undefined);
+    // Only the request holds the body, so a batch answered and waiting to be settled in
+    // order holds its reply alone. Bodies of answered batches held behind an unanswered
+    // one (about 5 MB each for Detection and Response records of random text) took the
     // worker past 300 MB with 8 pumps meeting such records (the large-many drill).
-    flight.result = transmit(ctx, loaded, run.channel, compressed).finally(() => {
-      flight.compressed = null;
-    });
-    return flight;
+    return { loaded, batch, entries, gap, result: transmit(ctx, loaded, run.channel, compressed) };
   };
 
   for (;;) {
