@@ -613,11 +613,17 @@ function toEntry([id, fields]: TRawEntry): TFeedEntry {
 // stream in small XRANGE chunks (growing while entries are small) and stops before the
 // entry that would pass the byte budget; the first entry is always returned, so a reader
 // moves on whatever one entry holds. Sizes are the bytes of each entry's field values.
+//
+// The reply is one string of tokens, each `<byte length>:<bytes>`: per entry its id, the
+// number of its fields, then each field's name and value. A reader gets a batch's worth
+// of records as one bulk reply instead of some nine nested replies a record, which the
+// client decoded one by one (about a fifth of a delivering worker's CPU).
 const READ_BYTES_SCRIPT = `
 local start = ARGV[1]
 local left = tonumber(ARGV[2])
 local budget = tonumber(ARGV[3])
 local out = {}
+local o = 0
 local bytes = 0
 local chunk = 4
 while left > 0 do
@@ -627,27 +633,69 @@ while left > 0 do
     local fields = got[i][2]
     local size = 0
     for j = 2, #fields, 2 do size = size + #fields[j] end
-    if #out > 0 and bytes + size > budget then return out end
-    out[#out + 1] = got[i]
+    if o > 0 and bytes + size > budget then return table.concat(out) end
+    local id = got[i][1]
+    local nf = tostring(#fields)
+    out[o + 1] = #id .. ':' .. id .. #nf .. ':' .. nf
+    o = o + 1
+    for j = 1, #fields do
+      local v = fields[j]
+      out[o + 1] = #v .. ':'
+      out[o + 2] = v
+      o = o + 2
+    end
     bytes = bytes + size
     left = left - 1
-    start = '(' .. got[i][1]
+    start = '(' .. id
   end
   if #got < n then break end
   if chunk < 64 then chunk = chunk * 2 end
 end
-return out
+return table.concat(out)
 `;
 
 type TRedisWithRead = Redis & {
-  feedReadBytes(stream: string, start: string, maxCount: number, maxBytes: number): Promise<TRawEntry[]>;
+  feedReadBytesBuffer(stream: string, start: string, maxCount: number, maxBytes: number): Promise<Buffer>;
 };
 
 function withReadBytes(redis: Redis): TRedisWithRead {
   const r = redis as TRedisWithRead;
-  if (typeof r.feedReadBytes !== "function")
+  if (typeof r.feedReadBytesBuffer !== "function")
     r.defineCommand("feedReadBytes", { numberOfKeys: 1, lua: READ_BYTES_SCRIPT });
   return r;
+}
+
+/** The entries of READ_BYTES_SCRIPT's reply. */
+export function unpackEntries(packed: Buffer): TFeedEntry[] {
+  const entries: TFeedEntry[] = [];
+  let pos = 0;
+  // Where the next token's bytes start, its length in `size`.
+  let size = 0;
+  const next = (): number => {
+    let n = 0;
+    for (let c = packed[pos++]; c !== 0x3a; c = packed[pos++]) {
+      if (c === undefined || c < 0x30 || c > 0x39) throw new Error("The feed's read reply is malformed");
+      n = n * 10 + c - 0x30;
+    }
+    size = n;
+    const at = pos;
+    pos += n;
+    if (pos > packed.length) throw new Error("The feed's read reply is malformed");
+    return at;
+  };
+  while (pos < packed.length) {
+    let at = next();
+    const id = packed.toString("latin1", at, at + size);
+    at = next();
+    const fields = Number(packed.toString("latin1", at, at + size));
+    const values: string[] = new Array<string>(fields);
+    for (let i = 0; i < fields; i++) {
+      at = next();
+      values[i] = packed.toString("utf8", at, at + size);
+    }
+    entries.push(toEntry([id, values]));
+  }
+  return entries;
 }
 
 /**
@@ -667,11 +715,10 @@ export async function readAfter(
 ): Promise<TReadResult> {
   const after = parseMarker(marker);
   if (!after) throw new Error(`Not a feed marker: ${marker}`);
-  const raw =
+  const entries =
     maxBytes === undefined
-      ? ((await redis.xrange(feedKey(feed), `(${marker}`, "+", "COUNT", count)) as TRawEntry[])
-      : await withReadBytes(redis).feedReadBytes(feedKey(feed), `(${marker}`, count, maxBytes);
-  const entries = raw.map(toEntry);
+      ? ((await redis.xrange(feedKey(feed), `(${marker}`, "+", "COUNT", count)) as TRawEntry[]).map(toEntry)
+      : unpackEntries(await withReadBytes(redis).feedReadBytesBuffer(feedKey(feed), `(${marker}`, count, maxBytes));
   if (entries.length > 0) {
     return { entries, gap: Math.max(0, entries[0]!.seq - after.seq - 1), isMarkerAhead: false };
   }

@@ -16,6 +16,7 @@ import {
   readHead,
   readNewest,
   trimOlderThan,
+  unpackEntries,
   type TNewRecord,
 } from "@/lib/feeds/feed-store";
 import { compareMarkers, parseMarker, START_MARKER } from "@/lib/feeds/marker";
@@ -100,6 +101,39 @@ describe("byte-bounded reads", () => {
     // The count still caps a read; a budget smaller than any entry still moves on by one.
     expect((await readAfter(redis, "events", START_MARKER, 7, 10_000_000)).entries).toHaveLength(7);
     expect(ids((await readAfter(redis, "events", START_MARKER, 100, 1)).entries)).toEqual(["0"]);
+  });
+
+  it("return the same entries as an unbounded read, whatever the text and fields", async () => {
+    const odd = (n: number, text: string, eventType = "Security", eventSubType = "IPS"): TNewRecord => ({
+      json: JSON.stringify({ event_type: eventType, time: String(1764368000000 + n), n: String(n), text }),
+      eventType,
+      eventSubType,
+    });
+    await appendRecords(
+      redis,
+      "events",
+      [
+        odd(0, "plain"),
+        odd(1, 'événement 日本語 🚀 "quoted" back\\slash 12:34 \u0000'),
+        odd(2, "", "", ""),
+        odd(3, "x".repeat(10), "Connectivity", "Ünïcödé: 9:9"),
+        wideRecord(4),
+        { json: JSON.stringify({ event_type: "Security", n: "5", raw_data: "z".repeat(BIG_RECORD_CHARS + 10) }) },
+        odd(6, "après"),
+      ],
+      0,
+    );
+    const unbounded = await readAfter(redis, "events", START_MARKER, 100);
+    expect(ids(unbounded.entries)).toEqual(["0", "1", "2", "3", "4", "5", "6"]);
+    expect(unbounded.entries.some((e) => e.bigChars && e.rawDataChars)).toBe(true);
+    expect(unbounded.entries.some((e) => e.isHeadCut)).toBe(true);
+    expect(await readAfter(redis, "events", START_MARKER, 100, 100_000_000)).toEqual(unbounded);
+    // A reply cut short or not in the read's form is an error, not entries made of whatever was there.
+    expect(() => unpackEntries(Buffer.from("3:1-1"))).toThrow(/malformed/);
+    expect(() => unpackEntries(Buffer.from("3:1-11:2x:r"))).toThrow(/malformed/);
+    expect(unpackEntries(Buffer.from("3:1-11:21:r2:{}"))).toEqual([
+      { marker: "1-1", seq: 1, json: "{}", eventType: "", eventSubType: "" },
+    ]);
   });
 
   it("keep a wide record's head small in the stream, whole beside it", async () => {
