@@ -8,7 +8,15 @@ import { appendErrorEvent, ERROR_EVENT_INTERVAL_MS } from "@/lib/delivery/error-
 import { recordAckMetrics, recordBatchMetrics, type TBatchMetrics } from "@/lib/delivery/metrics";
 import { readPendingAcks, type TPendingAck } from "@/lib/delivery/pending-acks";
 import { headMarker } from "@/lib/delivery/state";
-import { loadWholeJson, readAfter, type TFeedEntry, type TFeedName, type TReadResult } from "@/lib/feeds/feed-store";
+import {
+  loadWholeJson,
+  readAfter,
+  recordSize,
+  recordText,
+  type TFeedEntry,
+  type TFeedName,
+  type TReadResult,
+} from "@/lib/feeds/feed-store";
 import { markerSeq } from "@/lib/feeds/marker";
 import type { Delivery, Integration, PrismaClient } from "@/lib/generated/prisma/client";
 import { backoffDelay, rejectedDelay } from "@/lib/hec/backoff";
@@ -210,7 +218,7 @@ async function setAside(ctx: TPumpContext, delivery: Delivery, entry: TFeedEntry
       source: delivery.source,
       marker: entry.marker,
       reason,
-      preview: entry.json.slice(0, 2000),
+      preview: recordText(entry).slice(0, 2000),
     },
   });
   logger.warn("record set aside", {
@@ -913,7 +921,7 @@ async function pump(
       const read = await readFrom(from);
       if (read.entries.length > 0) {
         readAhead = readAhead.length > 0 ? readAhead.concat(read.entries) : read.entries;
-        for (const entry of read.entries) readAheadChars += entry.json.length;
+        for (const entry of read.entries) readAheadChars += recordSize(entry);
         readCursor = readAhead.at(-1)!.marker;
         pendingGap += read.gap;
         readNext(readCursor);
@@ -954,7 +962,7 @@ async function pump(
     // such records cannot pile them up. A batch stops before a big record, which
     // starts the next one.
     const bigAt = readAhead.findIndex((entry) => entry.bigChars);
-    const isLarge = bigAt === 0 || readAhead[0]!.json.length > LARGE_RECORD_CHARS;
+    const isLarge = bigAt === 0 || recordSize(readAhead[0]!) > LARGE_RECORD_CHARS;
     const release = isLarge ? await acquireLargeRecordTurn() : undefined;
     let batch: TBatch;
     let compressed: Promise<Buffer> | null;
@@ -962,7 +970,7 @@ async function pump(
       const head = readAhead[0]!;
       const candidates =
         bigAt === 0
-          ? [{ ...head, json: await loadWholeJson(ctx.redis, source, head) }]
+          ? [{ ...head, json: await loadWholeJson(ctx.redis, source, head), bytes: undefined }]
           : bigAt > 0
             ? readAhead.slice(0, bigAt)
             : readAhead;
@@ -976,7 +984,7 @@ async function pump(
     }
     const entries = readAhead;
     readAhead = readAhead.slice(batch.consumed);
-    for (let i = 0; i < batch.consumed; i++) readAheadChars -= entries[i]!.json.length;
+    for (let i = 0; i < batch.consumed; i++) readAheadChars -= recordSize(entries[i]!);
     const gap = pendingGap;
     pendingGap = 0;
     // A failed compression is reported by the request's result; a request that never

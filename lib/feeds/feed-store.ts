@@ -30,8 +30,15 @@ export type TAppendRecord = Omit<TNewRecord, "json"> & { json: string | Buffer }
 export type TFeedEntry = {
   marker: string;
   seq: number;
-  /** The record's JSON; for a big record (see BIG_RECORD_CHARS), its head: long values cut. */
+  /** The record's JSON; for a big record (see BIG_RECORD_CHARS), its head: long values cut. Empty when `bytes` holds it. */
   json: string;
+  /**
+   * The same as UTF-8 bytes, as the feed holds them, from a reader that forwards records
+   * without looking into them (readAfter with a byte budget: the pumps). Kept as bytes, a
+   * record is copied into a request's body as it came: no text decoded and encoded again,
+   * and nothing of it on the JavaScript heap for the garbage collector to copy and promote.
+   */
+  bytes?: Buffer;
   eventType: string;
   eventSubType: string;
   /** A big record: the length of its whole JSON, kept outside the stream (loadWholeJson). */
@@ -589,8 +596,18 @@ export async function appendRecords(
  * the head stands in; the pump then sends the record with its long values cut.
  */
 export async function loadWholeJson(redis: Redis, feed: TFeedName, entry: TFeedEntry): Promise<string> {
-  if (!entry.bigChars) return entry.json;
-  return (await redis.get(bigRecordKey(feed, entry.marker))) ?? entry.json;
+  if (!entry.bigChars) return recordText(entry);
+  return (await redis.get(bigRecordKey(feed, entry.marker))) ?? recordText(entry);
+}
+
+/** An entry's JSON as text, whichever way it was read. */
+export function recordText(entry: TFeedEntry): string {
+  return entry.bytes ? entry.bytes.toString("utf8") : entry.json;
+}
+
+/** An entry's size in the stream: its JSON's bytes, or characters when read as text. */
+export function recordSize(entry: TFeedEntry): number {
+  return entry.bytes ? entry.bytes.length : entry.json.length;
 }
 
 type TRawEntry = [id: string, fields: string[]];
@@ -665,7 +682,7 @@ function withReadBytes(redis: Redis): TRedisWithRead {
   return r;
 }
 
-/** The entries of READ_BYTES_SCRIPT's reply. */
+/** The entries of READ_BYTES_SCRIPT's reply; each record's JSON as bytes, a view into `packed`. */
 export function unpackEntries(packed: Buffer): TFeedEntry[] {
   const entries: TFeedEntry[] = [];
   let pos = 0;
@@ -683,17 +700,30 @@ export function unpackEntries(packed: Buffer): TFeedEntry[] {
     if (pos > packed.length) throw new Error("The feed's read reply is malformed");
     return at;
   };
+  const text = (at: number) => packed.toString("utf8", at, at + size);
   while (pos < packed.length) {
     let at = next();
     const id = packed.toString("latin1", at, at + size);
+    const entry: TFeedEntry = { marker: id, seq: markerSeq(id), json: "", eventType: "", eventSubType: "" };
     at = next();
     const fields = Number(packed.toString("latin1", at, at + size));
-    const values: string[] = new Array<string>(fields);
-    for (let i = 0; i < fields; i++) {
+    for (let i = 0; i < fields; i += 2) {
       at = next();
-      values[i] = packed.toString("utf8", at, at + size);
+      const name = size === 1 ? packed[at] : 0;
+      at = next();
+      if (name === 0x72)
+        entry.bytes = packed.subarray(at, at + size); // r
+      else if (name === 0x74)
+        entry.eventType = text(at); // t
+      else if (name === 0x73)
+        entry.eventSubType = text(at); // s
+      else if (name === 0x6e)
+        entry.bigChars = Number(text(at)); // n
+      else if (name === 0x6c)
+        entry.rawDataChars = Number(text(at)); // l
+      else if (name === 0x78) entry.isHeadCut = true; // x
     }
-    entries.push(toEntry([id, values]));
+    entries.push(entry);
   }
   return entries;
 }

@@ -52,6 +52,30 @@ describe("buildBatch", () => {
     expect(sites).toEqual(texts);
   });
 
+  it("writes entries read as bytes exactly as the same entries read as text", () => {
+    const all = [...entries(20, 300), ...entries(2, 20_000)].map((e, i) => ({
+      ...e,
+      json: JSON.stringify({ time: String(1764368000000 + i), site: i % 2 ? "Zürich 東京" : "plain", pad: e.json }),
+    }));
+    const asBytes = all.map(({ json, ...e }) => ({ ...e, json: "", bytes: Buffer.from(json) }));
+    for (const limits of [
+      { maxBytes: 1_000_000, maxRecords: 100 },
+      { maxBytes: 5_000, maxRecords: 100 },
+    ]) {
+      const text = buildBatch(all, options, limits);
+      const bytes = buildBatch(asBytes, options, limits);
+      expect(bytes.body.equals(text.body)).toBe(true);
+      expect({ ...bytes, body: null }).toEqual({ ...text, body: null });
+    }
+    // A record over the event limit is cut as it would be from text.
+    const big = { ...all[0]!, json: JSON.stringify({ time: "1764368000000", raw_data: "r".repeat(60_000) }) };
+    const small = { ...options, maxEventBytes: 20_000 };
+    const limits = { maxBytes: 1_000_000, maxRecords: 10 };
+    const cut = buildBatch([{ ...big, json: "", bytes: Buffer.from(big.json) }], small, limits);
+    expect(cut.body.equals(buildBatch([big], small, limits).body)).toBe(true);
+    expect(cut.body.toString()).toContain("raw_data_truncated");
+  });
+
   it("caps the number of records", () => {
     expect(buildBatch(entries(10), options, { maxBytes: 1_000_000, maxRecords: 4 }).markers).toHaveLength(4);
   });

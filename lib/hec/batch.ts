@@ -30,7 +30,7 @@ export function buildBatch(
   // Each envelope's pieces are sized first and written once into a body of the exact
   // size: no joined copy of the batch as a string, and no second encoding of it.
   const heads: string[] = [];
-  const events: string[] = [];
+  const events: (string | Buffer)[] = [];
   const markers: string[] = [];
   let bytes = 0;
   let consumed = 0;
@@ -42,8 +42,8 @@ export function buildBatch(
       continue;
     }
     if (heads.length >= limits.maxRecords) break;
-    const { head, event } = envelopeParts(entry.json, options);
-    const size = Buffer.byteLength(head) + Buffer.byteLength(event) + 2; // its closing brace and newline
+    const { head, event } = envelopeParts(entry.bytes ?? entry.json, options);
+    const size = Buffer.byteLength(head) + (typeof event === "string" ? Buffer.byteLength(event) : event.length) + 2; // its closing brace and newline
     if (heads.length > 0 && bytes + size > limits.maxBytes) break;
     heads.push(head);
     events.push(event);
@@ -57,7 +57,8 @@ export function buildBatch(
   let at = 0;
   for (let i = 0; i < heads.length; i++) {
     at += body.write(heads[i]!, at, "utf8");
-    at += body.write(events[i]!, at, "utf8");
+    const event = events[i]!;
+    at += typeof event === "string" ? body.write(event, at, "utf8") : event.copy(body, at);
     body[at++] = 0x7d; // }
     body[at++] = 0x0a; // newline
   }

@@ -51,6 +51,29 @@ describe("HEC envelope", () => {
     expect(hecTime(JSON.stringify({ time_str: "2026-03-02T10:43:11Z", time: "1764368000005" }))).toBe("1764368000.005");
   });
 
+  it("reads the same time from a record's UTF-8 bytes as from its text", () => {
+    const records = [
+      JSON.stringify({ event_message: '"time":"999"', time: "1764368000005" }),
+      JSON.stringify({ event_message: ',"time":"999"' }),
+      JSON.stringify({ time: "42" }),
+      JSON.stringify({ site: "Zürich 東京 \u{1F512}", time: "1764368000123" }),
+      JSON.stringify({ time: "soon", later: { time: "1764368000001" } }),
+      JSON.stringify({ flow_id: "1", time_str: "2026-03-02T10:43:11Z" }),
+      JSON.stringify({ time_str: "2026-03-02T12:43:11.123456789+02:00" }),
+      JSON.stringify({ time_str: "2026-03-02T10:43:11Z", time: "1764368000005" }),
+      '{"time":"2026-11-29T00:52:37.123Z","details":{"time":"2020-01-01T00:00:00.000Z"}}',
+      '{"time":"2026-13-45T00:00:00Z"}',
+      '{"time":"12345678901234567"}',
+      '"time":"1764368000005"',
+      "{}",
+    ];
+    for (const json of records) expect(hecTime(Buffer.from(json)), json).toBe(hecTime(json));
+    expect(hecTime(Buffer.from(records[3]!))).toBe("1764368000.123");
+    expect(hecTime(Buffer.from(records[4]!))).toBe("1764368000.001");
+    // An envelope of bytes is the envelope of the same text.
+    for (const json of records) expect(buildEnvelope(Buffer.from(json), options)).toBe(buildEnvelope(json, options));
+  });
+
   it("gives audit records sourcetype cato:audit and reads their ISO time, not a time in their details", () => {
     const audit = JSON.stringify({
       audit_id: "a1",

@@ -27,10 +27,32 @@ export type TEnvelopeOptions = {
   maxEventBytes: number;
 };
 
+const TIME_KEY = Buffer.from('"time":"');
+const TIME_STR_KEY = Buffer.from('"time_str":"');
+const TIME_FIELD_AT = new RegExp(`^${TIME_FIELD.source}`);
+const TIME_STR_FIELD_AT = new RegExp(`^${TIME_STR_FIELD.source}`);
+
+/** The first match of a `[{,]"key":"...` pattern in a record's UTF-8 bytes, looked for where the key is. */
+function execInBytes(bytes: Buffer, key: Buffer, patternAt: RegExp): RegExpExecArray | null {
+  for (let at = bytes.indexOf(key, 1); at > 0; at = bytes.indexOf(key, at + 1)) {
+    const before = bytes[at - 1];
+    if (before !== 0x7b && before !== 0x2c) continue;
+    // The value is digits or a date, ASCII either way, and 48 bytes hold the longest.
+    const match = patternAt.exec(bytes.toString("latin1", at - 1, at + key.length + 48));
+    if (match) return match;
+  }
+  return null;
+}
+
 /** The record's `time` (epoch ms, or ISO 8601 in UTC), as HEC's seconds with a fraction; null when absent. */
-export function hecTime(recordJson: string): string | null {
-  const match = TIME_FIELD.exec(recordJson);
-  const timeStr = match ? null : TIME_STR_FIELD.exec(recordJson);
+export function hecTime(recordJson: string | Buffer): string | null {
+  const isText = typeof recordJson === "string";
+  const match = isText ? TIME_FIELD.exec(recordJson) : execInBytes(recordJson, TIME_KEY, TIME_FIELD_AT);
+  const timeStr = match
+    ? null
+    : isText
+      ? TIME_STR_FIELD.exec(recordJson)
+      : execInBytes(recordJson, TIME_STR_KEY, TIME_STR_FIELD_AT);
   if (!match && !timeStr) return null;
   const ms = match ? (match[1] ?? String(Date.parse(match[2]!))) : String(Date.parse(timeStr![1]!));
   if (!/^\d{1,16}$/.test(ms)) return null; // not a date, or before 1970
@@ -101,9 +123,18 @@ export function truncateRawData(recordJson: string, maxEventBytes: number): { js
 /**
  * One envelope in two pieces, `head + event + "}"`, so a batch can write them into its
  * body without first joining them into one string: `time`, `host`, `source`,
- * `sourcetype`, `index` when set, then `event`, the record unchanged.
+ * `sourcetype`, `index` when set, then `event`, the record unchanged (as text, or as the
+ * UTF-8 bytes it came as).
  */
-export function envelopeParts(recordJson: string, options: TEnvelopeOptions): { head: string; event: string } {
+export function envelopeParts(
+  record: string | Buffer,
+  options: TEnvelopeOptions,
+): { head: string; event: string | Buffer } {
+  if (typeof record !== "string") {
+    if (record.length > options.maxEventBytes) return envelopeParts(record.toString("utf8"), options);
+    return { head: `${envelopePrefix(options, hecTime(record))}"event":`, event: record };
+  }
+  const recordJson = record;
   const time = hecTime(recordJson);
   if (recordJson.length > options.maxEventBytes / 4 && Buffer.byteLength(recordJson) > options.maxEventBytes) {
     const cut = truncateRawData(recordJson, options.maxEventBytes);
@@ -113,7 +144,7 @@ export function envelopeParts(recordJson: string, options: TEnvelopeOptions): { 
 }
 
 /** One envelope: `time`, `host`, `source`, `sourcetype`, `index` when set, `event` the record unchanged. */
-export function buildEnvelope(recordJson: string, options: TEnvelopeOptions): string {
-  const { head, event } = envelopeParts(recordJson, options);
-  return `${head}${event}}`;
+export function buildEnvelope(record: string | Buffer, options: TEnvelopeOptions): string {
+  const { head, event } = envelopeParts(record, options);
+  return `${head}${event.toString()}}`;
 }

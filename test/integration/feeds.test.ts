@@ -15,8 +15,11 @@ import {
   readAfter,
   readHead,
   readNewest,
+  recordSize,
+  recordText,
   trimOlderThan,
   unpackEntries,
+  type TFeedEntry,
   type TNewRecord,
 } from "@/lib/feeds/feed-store";
 import { compareMarkers, parseMarker, START_MARKER } from "@/lib/feeds/marker";
@@ -42,7 +45,7 @@ async function redisNowMs(): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
-const ids = (entries: { json: string }[]) => entries.map((e) => (JSON.parse(e.json) as { n: string }).n);
+const ids = (entries: TFeedEntry[]) => entries.map((e) => (JSON.parse(recordText(e)) as { n: string }).n);
 
 beforeEach(async () => {
   await redis.flushdb();
@@ -78,7 +81,7 @@ describe("byte-bounded reads", () => {
 
     // What an entry holds in the stream: the record (or head), its type fields, and a big record's lengths.
     const entryBytes = (e: Awaited<ReturnType<typeof readOne>> & object) =>
-      Buffer.byteLength(e.json) +
+      recordSize(e) +
       Buffer.byteLength(e.eventType) +
       Buffer.byteLength(e.eventSubType) +
       (e.bigChars ? String(e.bigChars).length + String(e.rawDataChars).length : 0);
@@ -127,12 +130,18 @@ describe("byte-bounded reads", () => {
     expect(ids(unbounded.entries)).toEqual(["0", "1", "2", "3", "4", "5", "6"]);
     expect(unbounded.entries.some((e) => e.bigChars && e.rawDataChars)).toBe(true);
     expect(unbounded.entries.some((e) => e.isHeadCut)).toBe(true);
-    expect(await readAfter(redis, "events", START_MARKER, 100, 100_000_000)).toEqual(unbounded);
+    // The bounded read, the pumps', carries each record's JSON as the bytes the feed holds.
+    const bounded = await readAfter(redis, "events", START_MARKER, 100, 100_000_000);
+    expect(bounded.entries.every((e) => e.bytes && e.json === "")).toBe(true);
+    expect({
+      ...bounded,
+      entries: bounded.entries.map((e) => ({ ...e, json: recordText(e), bytes: undefined })),
+    }).toEqual(unbounded);
     // A reply cut short or not in the read's form is an error, not entries made of whatever was there.
     expect(() => unpackEntries(Buffer.from("3:1-1"))).toThrow(/malformed/);
     expect(() => unpackEntries(Buffer.from("3:1-11:2x:r"))).toThrow(/malformed/);
-    expect(unpackEntries(Buffer.from("3:1-11:21:r2:{}"))).toEqual([
-      { marker: "1-1", seq: 1, json: "{}", eventType: "", eventSubType: "" },
+    expect(unpackEntries(Buffer.from("3:1-11:41:r2:{}1:t2:Ü"))).toEqual([
+      { marker: "1-1", seq: 1, json: "", bytes: Buffer.from("{}"), eventType: "Ü", eventSubType: "" },
     ]);
   });
 
