@@ -44,6 +44,8 @@ describe("delivery to Splunk HEC", () => {
     expect(after).toMatchObject({ status: "healthy", statusDetail: "" });
     expect(after.delivery.events).toMatchObject({ deliveredRecords: 3, lag: { records: 0 } });
     expect(after.lastDeliveredAt).not.toBeNull();
+    // Stored as the instant it was, whatever the process' time zone.
+    expect(Math.abs(new Date(after.lastDeliveredAt!).getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it("delivers flows with their sourcetype and no index when the token's default is used", async () => {

@@ -138,9 +138,10 @@ describe("byte-bounded reads", () => {
       entries: bounded.entries.map((e) => ({ ...e, json: recordText(e), bytes: undefined })),
     }).toEqual(unbounded);
     // A reply cut short or not in the read's form is an error, not entries made of whatever was there.
-    expect(() => unpackEntries(Buffer.from("3:1-1"))).toThrow(/malformed/);
-    expect(() => unpackEntries(Buffer.from("3:1-11:2x:r"))).toThrow(/malformed/);
-    expect(unpackEntries(Buffer.from("3:1-11:41:r2:{}1:t2:Ü"))).toEqual([
+    expect(() => unpackEntries([Buffer.from("3:1-1")])).toThrow(/malformed/);
+    expect(() => unpackEntries([Buffer.from("3:1-11:2x:r")])).toThrow(/malformed/);
+    expect(() => unpackEntries([Buffer.from("3:1-11:21:r2:{}1:r")])).toThrow(/malformed/);
+    expect(unpackEntries([Buffer.from("3:1-11:41:r2:{}1:t2:Ü")])).toEqual([
       { marker: "1-1", seq: 1, json: "", bytes: Buffer.from("{}"), eventType: "Ü", eventSubType: "" },
     ]);
   });
