@@ -694,45 +694,50 @@ export function unpackEntries(packed: Buffer[]): TFeedEntry[] {
   return packed.map(unpackEntry);
 }
 
+// Where unpackEntry stands in the entry it reads, and the length of the token it just
+// passed: module state rather than closures, made afresh for every record otherwise.
+let unpackAt = 0;
+let tokenSize = 0;
+
+/** Steps over the next token of `packed` and returns where its bytes start (their length in tokenSize). */
+function nextToken(packed: Buffer): number {
+  let n = 0;
+  for (let c = packed[unpackAt++]; c !== 0x3a; c = packed[unpackAt++]) {
+    if (c === undefined || c < 0x30 || c > 0x39) throw new Error("The feed's read reply is malformed");
+    n = n * 10 + c - 0x30;
+  }
+  const at = unpackAt;
+  tokenSize = n;
+  unpackAt += n;
+  if (unpackAt > packed.length) throw new Error("The feed's read reply is malformed");
+  return at;
+}
+
 function unpackEntry(packed: Buffer): TFeedEntry {
-  let pos = 0;
-  // Where the next token's bytes start, its length in `size`.
-  let size = 0;
-  const next = (): number => {
-    let n = 0;
-    for (let c = packed[pos++]; c !== 0x3a; c = packed[pos++]) {
-      if (c === undefined || c < 0x30 || c > 0x39) throw new Error("The feed's read reply is malformed");
-      n = n * 10 + c - 0x30;
-    }
-    size = n;
-    const at = pos;
-    pos += n;
-    if (pos > packed.length) throw new Error("The feed's read reply is malformed");
-    return at;
-  };
-  const text = (at: number) => packed.toString("utf8", at, at + size);
-  let at = next();
-  const id = packed.toString("latin1", at, at + size);
+  unpackAt = 0;
+  let at = nextToken(packed);
+  const id = packed.toString("latin1", at, at + tokenSize);
   const entry: TFeedEntry = { marker: id, seq: markerSeq(id), json: "", eventType: "", eventSubType: "" };
-  at = next();
-  const fields = Number(packed.toString("latin1", at, at + size));
+  at = nextToken(packed);
+  const fields = Number(packed.toString("latin1", at, at + tokenSize));
   for (let i = 0; i < fields; i += 2) {
-    at = next();
-    const name = size === 1 ? packed[at] : 0;
-    at = next();
+    at = nextToken(packed);
+    const name = tokenSize === 1 ? packed[at] : 0;
+    at = nextToken(packed);
+    const end = at + tokenSize;
     if (name === 0x72)
-      entry.bytes = packed.subarray(at, at + size); // r
+      entry.bytes = packed.subarray(at, end); // r
     else if (name === 0x74)
-      entry.eventType = text(at); // t
+      entry.eventType = packed.toString("utf8", at, end); // t
     else if (name === 0x73)
-      entry.eventSubType = text(at); // s
+      entry.eventSubType = packed.toString("utf8", at, end); // s
     else if (name === 0x6e)
-      entry.bigChars = Number(text(at)); // n
+      entry.bigChars = Number(packed.toString("latin1", at, end)); // n
     else if (name === 0x6c)
-      entry.rawDataChars = Number(text(at)); // l
+      entry.rawDataChars = Number(packed.toString("latin1", at, end)); // l
     else if (name === 0x78) entry.isHeadCut = true; // x
   }
-  if (pos !== packed.length) throw new Error("The feed's read reply is malformed");
+  if (unpackAt !== packed.length) throw new Error("The feed's read reply is malformed");
   return entry;
 }
 
