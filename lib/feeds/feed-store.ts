@@ -614,16 +614,18 @@ type TRawEntry = [id: string, fields: string[]];
 
 function toEntry([id, fields]: TRawEntry): TFeedEntry {
   const entry: TFeedEntry = { marker: id, seq: markerSeq(id), json: "", eventType: "", eventSubType: "" };
-  for (let i = 0; i < fields.length; i += 2) {
-    const value = fields[i + 1] ?? "";
-    if (fields[i] === "r") entry.json = value;
-    else if (fields[i] === "t") entry.eventType = value;
-    else if (fields[i] === "s") entry.eventSubType = value;
-    else if (fields[i] === "n") entry.bigChars = Number(value);
-    else if (fields[i] === "l") entry.rawDataChars = Number(value);
-    else if (fields[i] === "x") entry.isHeadCut = true;
-  }
+  for (let i = 0; i < fields.length; i += 2) setField(entry, fields[i]!, fields[i + 1] ?? "");
   return entry;
+}
+
+/** One of a stream entry's fields: the record, its type fields, a big record's lengths. */
+function setField(entry: TFeedEntry, name: string, value: string): void {
+  if (name === "r") entry.json = value;
+  else if (name === "t") entry.eventType = value;
+  else if (name === "s") entry.eventSubType = value;
+  else if (name === "n") entry.bigChars = Number(value);
+  else if (name === "l") entry.rawDataChars = Number(value);
+  else if (name === "x") entry.isHeadCut = true;
 }
 
 // KEYS: stream. ARGV: exclusive start ("(<id>"), most entries, most bytes. Walks the
@@ -722,20 +724,10 @@ function unpackEntry(packed: Buffer): TFeedEntry {
   const fields = Number(packed.toString("latin1", at, at + tokenSize));
   for (let i = 0; i < fields; i += 2) {
     at = nextToken(packed);
-    const name = tokenSize === 1 ? packed[at] : 0;
+    const name = packed.toString("latin1", at, at + tokenSize);
     at = nextToken(packed);
-    const end = at + tokenSize;
-    if (name === 0x72)
-      entry.bytes = packed.subarray(at, end); // r
-    else if (name === 0x74)
-      entry.eventType = packed.toString("utf8", at, end); // t
-    else if (name === 0x73)
-      entry.eventSubType = packed.toString("utf8", at, end); // s
-    else if (name === 0x6e)
-      entry.bigChars = Number(packed.toString("latin1", at, end)); // n
-    else if (name === 0x6c)
-      entry.rawDataChars = Number(packed.toString("latin1", at, end)); // l
-    else if (name === 0x78) entry.isHeadCut = true; // x
+    if (name === "r") entry.bytes = packed.subarray(at, at + tokenSize);
+    else setField(entry, name, packed.toString("utf8", at, at + tokenSize));
   }
   if (unpackAt !== packed.length) throw new Error("The feed's read reply is malformed");
   return entry;
