@@ -16,8 +16,13 @@ function definition(list: Locator, term: string) {
 }
 
 /**
- * Sets when the events delivery of an integration is next attempted, as the pump does after
+ * Sets when the flows delivery of an integration is next attempted, as the pump does after
  * a failure. The dispatcher makes the delivery row shortly after the integration exists.
+ *
+ * Flows, because nothing in this suite appends flows: a worker takes a delivery that is
+ * due only when its feed has records after its marker, and the events feed gets error
+ * events from other tests' failing integrations at any time, after which a worker would
+ * take the delivery, fail and set its own next attempt while the page is being read.
  */
 async function setNextAttempt(id: string, secondsFromNow: number) {
   await expect
@@ -28,12 +33,12 @@ async function setNextAttempt(id: string, secondsFromNow: number) {
             `UPDATE "Delivery" SET status = 'retrying', "statusDetail" = 'Splunk answered 503',
                failures = 1, "lastErrorAt" = now(), "failingSince" = now(),
                "nextAttemptAt" = now() + make_interval(secs => $2)
-             WHERE "integrationId" = $1 AND source = 'events'`,
+             WHERE "integrationId" = $1 AND source = 'flows'`,
             [id, secondsFromNow],
           );
           return result.rowCount;
         }),
-      { message: `events delivery of ${id}` },
+      { message: `flows delivery of ${id}` },
     )
     .toBe(1);
 }
@@ -49,17 +54,19 @@ for (const viewport of [DESKTOP, PHONE]) {
         name: `Overdue ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
         ingestionUrl: "https://http-inputs-acme.splunkcloud.com",
         apiKey: TOKEN,
+        events: false,
+        flows: true,
       },
     });
     expect(created.status(), await created.text()).toBe(201);
     const { id, name } = (await created.json()) as { id: string; name: string };
-    // No events arrive during the test, so no worker takes the delivery and the time stays past.
+    // No flows arrive during the test, so no worker takes the delivery and the time stays past.
     await setNextAttempt(id, -200);
 
     await page.goto(`/integrations/${id}`);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-    const events = page.getByRole("region", { name: "Events", exact: true });
-    const nextAttempt = definition(events, "Next attempt");
+    const flows = page.getByRole("region", { name: "Flows", exact: true });
+    const nextAttempt = definition(flows, "Next attempt");
     await expect(nextAttempt).toContainText(/^Overdue by 3 min/);
     await expect(nextAttempt).toContainText("waiting for a worker to take it");
     await expect(nextAttempt).not.toContainText(/ago|since/);
