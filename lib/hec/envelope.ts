@@ -32,11 +32,16 @@ const TIME_STR_KEY = Buffer.from('"time_str":"');
 const TIME_FIELD_AT = new RegExp(`^${TIME_FIELD.source}`);
 const TIME_STR_FIELD_AT = new RegExp(`^${TIME_STR_FIELD.source}`);
 
+/** Where the next `key` that is a key (after `{` or `,`, not inside a value) starts in `bytes`, from `from`; -1 if none. */
+function keyAt(bytes: Buffer, key: Buffer, from: number): number {
+  let at = bytes.indexOf(key, Math.max(from, 1));
+  while (at > 0 && bytes[at - 1] !== 0x7b && bytes[at - 1] !== 0x2c) at = bytes.indexOf(key, at + 1);
+  return at;
+}
+
 /** The first match of a `[{,]"key":"...` pattern in a record's UTF-8 bytes, looked for where the key is. */
 function execInBytes(bytes: Buffer, key: Buffer, patternAt: RegExp): RegExpExecArray | null {
-  for (let at = bytes.indexOf(key, 1); at > 0; at = bytes.indexOf(key, at + 1)) {
-    const before = bytes[at - 1];
-    if (before !== 0x7b && before !== 0x2c) continue;
+  for (let at = keyAt(bytes, key, 1); at > 0; at = keyAt(bytes, key, at + 1)) {
     // The value is digits or a date, ASCII either way, and 48 bytes hold the longest.
     const match = patternAt.exec(bytes.toString("latin1", at - 1, at + key.length + 48));
     if (match) return match;
@@ -67,8 +72,7 @@ export function hecTime(recordJson: string | Buffer): string | null {
  * a record can be written straight from the record's bytes, no text made for it.
  */
 export function epochMsAt(bytes: Buffer): { start: number; digits: number } | null {
-  let at = bytes.indexOf(TIME_KEY, 1);
-  while (at > 0 && bytes[at - 1] !== 0x7b && bytes[at - 1] !== 0x2c) at = bytes.indexOf(TIME_KEY, at + 1);
+  const at = keyAt(bytes, TIME_KEY, 1);
   if (at <= 0) return null;
   const start = at + TIME_KEY.length;
   let end = start;
