@@ -23,9 +23,10 @@ import {
   type TNewRecord,
 } from "@/lib/feeds/feed-store";
 import { compareMarkers, parseMarker, START_MARKER } from "@/lib/feeds/marker";
+import { serverEnv } from "@/lib/env";
 import { startEmbeddedRedis } from "@/scripts/lib/embedded-redis";
 
-const redis = new Redis(process.env.REDIS_URL!);
+const redis = new Redis(serverEnv().REDIS_URL);
 
 function events(n: number, from = 0): TNewRecord[] {
   return Array.from({ length: n }, (_, i) => {
@@ -305,7 +306,7 @@ describe("staged appends", () => {
   });
 
   it("append nothing when staging a chunk failed, even if later chunks were staged", async () => {
-    const admin = new Redis(process.env.REDIS_URL!);
+    const admin = new Redis(serverEnv().REDIS_URL);
     const appender = feedAppender(redis, "events", 0);
     const chunk = Array.from({ length: 1200 }, (_, i) => awkwardEvent(i)); // over 1 MB: a chunk is staged
     try {
