@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 
 /** The last delivery attempts of an integration, kept in Redis (one list push a batch, not a database row). */
 export type TDeliveryAttempt = {
@@ -20,11 +20,16 @@ export const ATTEMPTS_KEPT = 20;
 const key = (integrationId: string) => `delivery:attempts:${integrationId}`;
 
 export async function recordAttempt(redis: Redis, integrationId: string, attempt: TDeliveryAttempt): Promise<void> {
-  await redis
-    .multi()
-    .lpush(key(integrationId), JSON.stringify(attempt))
-    .ltrim(key(integrationId), 0, ATTEMPTS_KEPT - 1)
-    .exec();
+  await addAttempt(redis.multi(), integrationId, attempt).exec();
+}
+
+/** Adds an attempt to a transaction (a batch's outcome is recorded in one, with its metrics). */
+export function addAttempt(
+  tx: ChainableCommander,
+  integrationId: string,
+  attempt: TDeliveryAttempt,
+): ChainableCommander {
+  return tx.lpush(key(integrationId), JSON.stringify(attempt)).ltrim(key(integrationId), 0, ATTEMPTS_KEPT - 1);
 }
 
 export async function readAttempts(redis: Redis, integrationId: string): Promise<TDeliveryAttempt[]> {

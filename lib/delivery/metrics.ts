@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import { addDelivered } from "@/lib/delivery/series";
 import { FEED_NAMES } from "@/lib/feeds/feed-store";
 
@@ -72,10 +72,21 @@ export async function recordBatchMetrics(
   batch: Partial<TBatchMetrics>,
   nowMs = Date.now(),
 ): Promise<void> {
+  await addBatchMetrics(redis.multi(), integrationId, source, batch, nowMs).exec();
+}
+
+/** Adds one batch's counts to a transaction (a batch's outcome is recorded in one, with its attempt). */
+export function addBatchMetrics(
+  tx: ChainableCommander,
+  integrationId: string,
+  source: string,
+  batch: Partial<TBatchMetrics>,
+  nowMs = Date.now(),
+): ChainableCommander {
   const key = metricsKey(integrationId, source);
   const status = batch.httpStatus ?? NONE;
   const code = batch.hecCode ?? NONE;
-  const tx = redis.multi().hincrby(key, `requests:${status}:${code}`, 1);
+  tx.hincrby(key, `requests:${status}:${code}`, 1);
   if (batch.records) {
     tx.hincrby(key, "records", batch.records);
     addDelivered(tx, integrationId, source, batch.records, nowMs);
@@ -87,7 +98,7 @@ export async function recordBatchMetrics(
     tx.hincrby(key, `latency_le:${bucketOf(batch.latencyMs / 1000)}`, 1);
     tx.hincrby(key, "latency_sum_ms", Math.round(batch.latencyMs));
   }
-  await tx.exec();
+  return tx;
 }
 
 /** Counts batches acknowledged (with the time each took) and batches whose ack never came. */

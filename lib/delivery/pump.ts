@@ -3,9 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import type { Redis } from "ioredis";
-import { recordAttempt, type TDeliveryAttempt } from "@/lib/delivery/attempts";
+import { addAttempt, recordAttempt, type TDeliveryAttempt } from "@/lib/delivery/attempts";
 import { appendErrorEvent, ERROR_EVENT_INTERVAL_MS } from "@/lib/delivery/error-event";
-import { recordAckMetrics, recordBatchMetrics, type TBatchMetrics } from "@/lib/delivery/metrics";
+import { addBatchMetrics, recordAckMetrics, recordBatchMetrics, type TBatchMetrics } from "@/lib/delivery/metrics";
 import { readPendingAcks, type TPendingAck } from "@/lib/delivery/pending-acks";
 import { headMarker } from "@/lib/delivery/state";
 import {
@@ -595,10 +595,11 @@ async function record(
 ): Promise<"sent" | "reread" | TPumpOutcome> {
   const { ctx, integrationId, source } = run;
   const { batch, loaded } = flight;
-  if (settlement.attempt) {
-    inBackground(
-      run,
-      recordAttempt(ctx.redis, integrationId, {
+  // The attempt and the metrics travel in one transaction: one round trip, one pipeline built.
+  if (settlement.attempt || settlement.metrics) {
+    const tx = ctx.redis.multi();
+    if (settlement.attempt) {
+      addAttempt(tx, integrationId, {
         at: new Date().toISOString(),
         source,
         httpStatus: null,
@@ -608,10 +609,11 @@ async function record(
         durationMs: 0,
         detail: "",
         ...settlement.attempt,
-      }),
-    );
+      });
+    }
+    if (settlement.metrics) addBatchMetrics(tx, integrationId, source, settlement.metrics);
+    inBackground(run, tx.exec());
   }
-  if (settlement.metrics) inBackground(run, recordBatchMetrics(ctx.redis, integrationId, source, settlement.metrics));
   if (settlement.setAside) {
     await setAside(
       ctx,

@@ -138,13 +138,50 @@ describe("byte-bounded reads", () => {
       ...bounded,
       entries: bounded.entries.map((e) => ({ ...e, json: recordText(e), bytes: undefined })),
     }).toEqual(unbounded);
+    // Flows carry the record alone, or a big record's head and lengths.
+    await appendRecords(
+      redis,
+      "flows",
+      [
+        { json: JSON.stringify({ flow_id: "f1", time: "1764368000000", text: "日本語" }) },
+        { json: JSON.stringify({ flow_id: "f2", raw_data: "y".repeat(BIG_RECORD_CHARS + 10) }) },
+        { json: "{}" },
+      ],
+      0,
+    );
+    const flows = await readAfter(redis, "flows", START_MARKER, 100);
+    expect(flows.entries.map((e) => Boolean(e.bigChars))).toEqual([false, true, false]);
+    const boundedFlows = await readAfter(redis, "flows", START_MARKER, 100, 100_000_000);
+    expect(boundedFlows.entries.map((e) => ({ ...e, json: recordText(e), bytes: undefined }))).toEqual(flows.entries);
     // A reply cut short or not in the read's form is an error, not entries made of whatever was there.
-    expect(() => unpackEntries([Buffer.from("3:1-1")])).toThrow(/malformed/);
-    expect(() => unpackEntries([Buffer.from("3:1-11:2x:r")])).toThrow(/malformed/);
-    expect(() => unpackEntries([Buffer.from("3:1-11:21:r2:{}1:r")])).toThrow(/malformed/);
-    expect(unpackEntries([Buffer.from("3:1-11:41:r2:{}1:t2:Ü")])).toEqual([
-      { marker: "1-1", seq: 1, json: "", bytes: Buffer.from("{}"), eventType: "Ü", eventSubType: "" },
+    const b = (text: string) => Buffer.from(text);
+    expect(() => unpackEntries([b("3:1-1")])).toThrow(/malformed/);
+    expect(() => unpackEntries([b("3:1-1"), b("{}")])).toThrow(/malformed/);
+    expect(() => unpackEntries([b("3:1-11:2x:t"), b("{}")])).toThrow(/malformed/);
+    expect(() => unpackEntries([b("3:1-11:21:t2:ab1:s"), b("{}")])).toThrow(/malformed/);
+    expect(() => unpackEntries([b("3:1-11:x1:t2:ab"), b("{}")])).toThrow(/malformed/);
+    expect(() => unpackEntries([b("3:a-11:21:t2:ab"), b("{}")])).toThrow(/Not a feed marker/);
+    expect(unpackEntries([b("3:1-11:21:t2:Ü"), b("{}")])).toEqual([
+      { marker: "1-1", seq: 1, json: "", bytes: b("{}"), eventType: "Ü", eventSubType: "" },
     ]);
+    // Types repeat from one record to the next and are read once; a change of any byte or length is seen.
+    const types: [string, string][] = [
+      ["Security", "IPS"],
+      ["Security", "IPS"],
+      ["Security", "IPX"],
+      ["Securit", "IPX"],
+      ["Connectivity", ""],
+      ["Sécurity", "IPS"],
+      ["Security", "IPS"],
+    ];
+    const reply = types.flatMap(([type, subType], i) => {
+      const [t, s] = [b(type), b(subType)];
+      const id = `1-${i + 1}`;
+      return [Buffer.concat([b(`${id.length}:${id}1:41:t${t.length}:`), t, b(`1:s${s.length}:`), s]), b("{}")];
+    });
+    expect(unpackEntries(reply).map((e) => [e.seq, e.eventType, e.eventSubType])).toEqual(
+      types.map(([type, subType], i) => [i + 1, type, subType]),
+    );
   });
 
   it("keep a wide record's head small in the stream, whole beside it", async () => {
