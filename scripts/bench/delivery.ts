@@ -30,6 +30,10 @@ export type TThroughput = {
   peakRssMb: number | null;
   /** The sender's CPU time per 1,000 records delivered (its threads included). */
   cpuMsPer1000: number;
+  /** The receiver's CPU time per 1,000 records, over the same span. */
+  receiverCpuMsPer1000: number;
+  /** Redis' (the feeds, the attempt log and metrics, the job queue): 0 for senders that do not use it. */
+  redisCpuMsPer1000: number;
   /** Seconds from the worker's start until it was ready (compiling and connecting), not counted above. */
   startupSeconds?: number;
 };
@@ -43,6 +47,8 @@ export function throughputOf(timed: TTimedDelivery, expected: number, jsonBytes:
     mbPerSecond: (jsonBytes * timed.records) / expected / timed.seconds / 1e6,
     peakRssMb: timed.peakRssMb,
     cpuMsPer1000: timed.senderCpuMs / (timed.records / 1000),
+    receiverCpuMsPer1000: timed.receiverCpuMs / (timed.records / 1000),
+    redisCpuMsPer1000: timed.redisCpuMs / (timed.records / 1000),
   };
 }
 
@@ -114,7 +120,14 @@ export async function benchThroughput(
     let ready = launched;
     try {
       const isReady = waitForWorkerReady(redis).then(() => void (ready = performance.now()));
-      timed = await timeDelivery(isReady, () => receiver.count(), expected, worker.pid, "the worker");
+      timed = await timeDelivery(
+        isReady,
+        () => receiver.count(),
+        expected,
+        worker.pid,
+        "the worker",
+        environment.redisPid,
+      );
     } finally {
       await stopWorker(worker);
     }

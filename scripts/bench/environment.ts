@@ -20,6 +20,8 @@ export type TBenchEnvironment = {
   dir: string;
   databaseUrl: string;
   redisUrl: string;
+  /** Redis' process, for its CPU time. */
+  redisPid: number | undefined;
   certificate: TLoopbackCertificate;
   /** Environment for worker processes (and this process' own service calls). */
   env: TEnv;
@@ -59,6 +61,9 @@ export async function startBenchEnvironment(extra: TEnv = {}): Promise<TBenchEnv
     },
     get redisUrl() {
       return redis.url;
+    },
+    get redisPid() {
+      return redis.pid;
     },
     certificate,
     env,
@@ -119,6 +124,10 @@ export type TTimedDelivery = {
   seconds: number;
   /** The sender's CPU time over the same span. */
   senderCpuMs: number;
+  /** The receiver's over the same span: the CPU of this process, which runs it (and little else meanwhile). */
+  receiverCpuMs: number;
+  /** Redis' over the same span, when its process was given. */
+  redisCpuMs: number;
   peakRssMb: number;
 };
 
@@ -140,12 +149,15 @@ export function readyLine(child: ChildProcess): Promise<void> {
  * one) until the receiver holds `expected`, with the sender's CPU time and peak memory
  * over that span.
  */
+const cpuTotalMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
 export async function timeDelivery(
   ready: Promise<void>,
   received: () => number,
   expected: number,
   pid: number | undefined,
   what: string,
+  redisPid?: number,
 ): Promise<TTimedDelivery> {
   let peak = 0;
   let cpu = 0;
@@ -157,6 +169,8 @@ export async function timeDelivery(
   sample();
   const started = performance.now();
   const cpuAtStart = cpu;
+  const receiverAtStart = process.cpuUsage();
+  const redisAtStart = cpuMs(redisPid) ?? 0;
   await waitUntil(
     () => {
       sample();
@@ -169,6 +183,8 @@ export async function timeDelivery(
     records: expected,
     seconds: (performance.now() - started) / 1000,
     senderCpuMs: cpu - cpuAtStart,
+    receiverCpuMs: cpuTotalMs(process.cpuUsage(receiverAtStart)),
+    redisCpuMs: redisPid ? (cpuMs(redisPid) ?? redisAtStart) - redisAtStart : 0,
     peakRssMb: peak,
   };
 }

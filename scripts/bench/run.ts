@@ -89,11 +89,13 @@ async function benchDelivery(): Promise<string> {
       )} | ${n(Math.max(...runs.map((r) => r.peakRssMb ?? 0)))} MB | ${spread(
         runs.map((r) => r.cpuMsPer1000),
         1,
-      )} ms | ${(rate / wireRate).toFixed(2)} | ${(rate / peerRate).toFixed(2)} |`;
+      )} ms | ${median(runs.map((r) => r.receiverCpuMsPer1000)).toFixed(1)} ms | ${median(
+        runs.map((r) => r.redisCpuMsPer1000),
+      ).toFixed(1)} ms | ${(rate / wireRate).toFixed(2)} | ${(rate / peerRate).toFixed(2)} |`;
     };
     const table = [
-      `| Sender | Records delivered | Records/s, median (min–max) | MB/s of JSON records | Peak RSS of the sender | Sender CPU per 1,000 records | × wire limit | × splunk-logging |`,
-      `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+      `| Sender | Records delivered | Records/s, median (min–max) | MB/s of JSON records | Peak RSS of the sender | Sender CPU per 1,000 records | Receiver CPU per 1,000 (median) | Redis CPU per 1,000 (median) | × wire limit | × splunk-logging |`,
+      `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
       line("Wire limit: pre-built, pre-compressed batches, one connection", wire),
       line("splunk-logging 0.11.1 (same records, same batch bytes)", peer),
       ...rows.map((row) => line(`This product: ${row.label}`, row.runs)),
@@ -103,7 +105,7 @@ async function benchDelivery(): Promise<string> {
     );
     const startup = median(rows.flatMap((r) => r.runs.map((x) => x.startupSeconds ?? 0)));
     return [
-      `${n(total)} deliveries per run (records × integrations), simulator events of about 1.5 KB, batches of at most ${n(BATCH_BYTES)} bytes before gzip (level 1), HTTPS with certificate verification, one worker process. Every sender is timed the same way: from the moment it is ready to send (the worker connected to PostgreSQL and Redis, its start-up taking a median ${startup.toFixed(1)} s; the other two with their records loaded and parsed) until the receiver holds every record. Sender CPU is the sending process's user and system time over that span, its threads (gzip) included; it depends far less on the machine's load than records/s. The machine's load average (1 min) was ${loadavg()[0]!.toFixed(1)} when the section ended.`,
+      `${n(total)} deliveries per run (records × integrations), simulator events of about 1.5 KB, batches of at most ${n(BATCH_BYTES)} bytes before gzip (level 1), HTTPS with certificate verification, one worker process. Every sender is timed the same way: from the moment it is ready to send (the worker connected to PostgreSQL and Redis, its start-up taking a median ${startup.toFixed(1)} s; the other two with their records loaded and parsed) until the receiver holds every record. Sender CPU is the sending process's user and system time over that span, its threads (gzip) included; it depends far less on the machine's load than records/s. The receiver's and Redis' CPU over the same span are beside it: all of them share the machine's 2 cores, so their sum per record bounds what any sender can reach here. The machine's load average (1 min) was ${loadavg()[0]!.toFixed(1)} when the section ended.`,
       "",
       ...table,
       "",

@@ -90,5 +90,5 @@ export async function startEmbeddedRedis(
     30_000,
     "the embedded Redis",
   );
-  return { url, stop: () => stopChild(child) };
+  return { url, pid: child.pid, stop: () => stopChild(child) };
 }
