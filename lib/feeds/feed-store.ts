@@ -754,23 +754,6 @@ function tokenNumber(packed: Buffer, at: number): number {
   return n;
 }
 
-// The event type and sub-type read last: consecutive records mostly share them, and
-// reusing the text saves two strings a record.
-const lastTypes = [
-  { bytes: Buffer.alloc(0), text: "" },
-  { bytes: Buffer.alloc(0), text: "" },
-];
-
-function typeText(packed: Buffer, at: number, which: 0 | 1): string {
-  const last = lastTypes[which]!;
-  if (last.bytes.length === tokenSize && packed.compare(last.bytes, 0, tokenSize, at, at + tokenSize) === 0) {
-    return last.text;
-  }
-  last.bytes = Buffer.from(packed.subarray(at, at + tokenSize));
-  last.text = last.bytes.toString("utf8");
-  return last.text;
-}
-
 const FIELD_TYPE = 0x74; // t
 const FIELD_SUB_TYPE = 0x73; // s
 
@@ -792,8 +775,8 @@ function unpackEntry(packed: Buffer, record: Buffer): TFeedEntry {
     const name = tokenSize === 1 ? packed[nameAt]! : -1;
     const nameSize = tokenSize;
     at = nextToken(packed);
-    if (name === FIELD_TYPE) entry.eventType = typeText(packed, at, 0);
-    else if (name === FIELD_SUB_TYPE) entry.eventSubType = typeText(packed, at, 1);
+    if (name === FIELD_TYPE) entry.eventType = packed.toString("utf8", at, at + tokenSize);
+    else if (name === FIELD_SUB_TYPE) entry.eventSubType = packed.toString("utf8", at, at + tokenSize);
     else
       setField(
         entry,

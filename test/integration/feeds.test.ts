@@ -164,7 +164,7 @@ describe("byte-bounded reads", () => {
     expect(unpackEntries([b("3:1-11:21:t2:Ü"), b("{}")])).toEqual([
       { marker: "1-1", seq: 1, json: "", bytes: b("{}"), eventType: "Ü", eventSubType: "" },
     ]);
-    // Types repeat from one record to the next and are read once; a change of any byte or length is seen.
+    // Each record's type and sub-type are its own, whatever the record before held.
     const types: [string, string][] = [
       ["Security", "IPS"],
       ["Security", "IPS"],
